@@ -1,0 +1,53 @@
+"""The history every change writes: who, when, old → new and why."""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class HistoryQuerySet(models.QuerySet):
+    def for_object(self, obj: models.Model):
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
+        ).select_related("user")
+
+
+class HistoryEntry(models.Model):
+    """One change of one object, written in the same transaction as the change."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("content_type", "object_id")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    action = models.CharField(_("action"), max_length=40)
+    # {"field": [old, new], ...} with values as shown to people.
+    changes = models.JSONField(_("changes"), default=dict)
+    reason = models.TextField(_("reason"), blank=True)
+
+    objects = HistoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("history entry")
+        verbose_name_plural = _("history")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d/%m/%Y %H:%M} {self.user} {self.action}"
+
+
+def history_record(*, obj: models.Model, user, action: str, changes: dict | None = None, reason: str = "") -> HistoryEntry:
+    """Write one history entry for `obj`. Call inside the transaction of the change."""
+    return HistoryEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=obj.pk,
+        user=user if getattr(user, "is_authenticated", False) else None,
+        action=action,
+        changes=changes or {},
+        reason=reason,
+    )

@@ -1,0 +1,52 @@
+from datetime import date
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Exists, OuterRef, Q
+from django.shortcuts import render
+
+from portal import scope
+from wards.models import Profile
+
+
+@login_required
+def home(request):
+    """The user's own units and what they still owe."""
+    user_scope = scope.scope_of(request.user)
+    year = date.today().year
+    missing_profile = ~Exists(Profile.objects.filter(neighbourhood=OuterRef("neighbourhoods"), year=year))
+    wards = []
+    if user_scope.read_ward_ids:
+        wards = (
+            scope.wards_visible_to(request.user)
+            .filter(id__in=user_scope.read_ward_ids)
+            .select_related("city")
+            .annotate(
+                neighbourhood_count=Count(
+                    "neighbourhoods", filter=Q(neighbourhoods__valid_to__isnull=True), distinct=True
+                ),
+                missing_profiles=Count(
+                    "neighbourhoods",
+                    filter=Q(neighbourhoods__valid_to__isnull=True) & missing_profile,
+                    distinct=True,
+                ),
+                has_ward_profile=Exists(Profile.objects.filter(ward=OuterRef("pk"), year=year)),
+            )
+            .order_by("name")
+        )
+    cities = []
+    if user_scope.is_admin or user_scope.city_ids:
+        cities = (
+            scope.cities_visible_to(request.user)
+            .filter(Q(id__in=user_scope.city_ids) if not user_scope.is_admin else Q())
+            .annotate(
+                ward_count=Count("wards", distinct=True),
+                neighbourhood_count=Count(
+                    "wards__neighbourhoods", filter=Q(wards__neighbourhoods__valid_to__isnull=True), distinct=True
+                ),
+            )
+            .order_by("name")
+        )
+    return render(request, "portal/home.html", {
+        "wards": wards, "cities": cities, "year": year, "user_scope": user_scope,
+        "memberships": request.user.memberships.select_related("ward", "city"),
+    })

@@ -31,7 +31,7 @@ def home(request):
                 ),
                 has_ward_profile=Exists(Profile.objects.filter(ward=OuterRef("pk"), year=year)),
             )
-            .order_by("name")
+            .order_by("search_key")
         )
     cities = []
     if user_scope.is_admin or user_scope.city_ids:
@@ -44,7 +44,7 @@ def home(request):
                     "wards__neighbourhoods", filter=Q(wards__neighbourhoods__valid_to__isnull=True), distinct=True
                 ),
             )
-            .order_by("name")
+            .order_by("search_key")
         )
     return render(request, "portal/home.html", {
         "wards": wards, "cities": cities, "year": year, "user_scope": user_scope,

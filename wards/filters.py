@@ -28,17 +28,15 @@ class NeighbourhoodFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
         choices=Neighbourhood.Kind.choices, label=_("Kind"), empty_label=_("All kinds")
     )
-    current = django_filters.BooleanFilter(
-        label=_("Existing today"), method="filter_current",
-        widget=django_filters.widgets.BooleanWidget(),
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), method="filter_status", empty_label=_("All"),
+        choices=[("current", _("Existing today")), ("ended", _("Ended"))],
     )
 
     class Meta:
         model = Neighbourhood
         fields = ["q", "kind"]
 
-    def filter_current(self, qs, name, value):
-        if value is None:
-            return qs
+    def filter_status(self, qs, name, value):
         current = qs.current()
-        return current if value else qs.exclude(pk__in=current.values("pk"))
+        return current if value == "current" else qs.exclude(pk__in=current.values("pk"))

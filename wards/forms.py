@@ -61,7 +61,10 @@ class ProfileForm(forms.Form):
 
 class NeighbourhoodImportForm(forms.Form):
     file = forms.FileField(label=_("CSV or Excel file"), help_text=_("Columns: ward code, name, kind, households, people."))
-    year = forms.IntegerField(label=_("Year of the figures"), min_value=2000, max_value=2100)
+    year = forms.IntegerField(
+        label=_("Year of the figures"), min_value=2000, max_value=2100,
+        error_messages={"invalid": _("Enter a year, e.g. 2026.")},
+    )
 
     def clean_file(self):
         f = self.cleaned_data["file"]

@@ -77,7 +77,7 @@ class City(Unit):
     class Meta:
         verbose_name = _("city or province")
         verbose_name_plural = _("cities and provinces")
-        ordering = ["name"]
+        ordering = ["search_key"]
 
 
 class Ward(Unit):
@@ -102,7 +102,7 @@ class Ward(Unit):
     class Meta:
         verbose_name = _("ward or commune")
         verbose_name_plural = _("wards and communes")
-        ordering = ["name"]
+        ordering = ["search_key"]
 
 
 class Neighbourhood(Unit):
@@ -121,7 +121,7 @@ class Neighbourhood(Unit):
     class Meta:
         verbose_name = _("neighbourhood")
         verbose_name_plural = _("neighbourhoods")
-        ordering = ["ward__name", "name"]
+        ordering = ["ward__search_key", "search_key"]
         constraints = [
             models.UniqueConstraint(
                 fields=["ward", "search_key"],
@@ -148,7 +148,7 @@ class PartyCell(Unit):
     class Meta:
         verbose_name = _("party cell")
         verbose_name_plural = _("party cells")
-        ordering = ["ward__name", "name"]
+        ordering = ["ward__search_key", "search_key"]
 
 
 class ProfileQuerySet(models.QuerySet):

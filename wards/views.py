@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from portal import scope
 from portal.models import HistoryEntry
@@ -60,7 +61,7 @@ def city_detail(request, code: str):
             households=_profile_figure("ward", "households", year),
             people=_profile_figure("ward", "people", year),
         )
-        .order_by("name")
+        .order_by("search_key")
     )
     filterset = WardFilter(request.GET, queryset=wards)
     return render(request, "wards/city_detail.html", {
@@ -77,14 +78,14 @@ def ward_detail(request, code: str):
         people=_profile_figure("neighbourhood", "people", year),
         poor_households=_profile_figure("neighbourhood", "poor_households", year),
         party_cell_count=Count("party_cells"),
-    ).order_by("name")
+    ).order_by("search_key")
     filterset = NeighbourhoodFilter(request.GET, queryset=neighbourhoods)
     return render(request, "wards/ward_detail.html", {
         "ward": ward,
         "year": year,
         "filter": filterset,
         "page": _page(request, filterset.qs),
-        "party_cells": ward.party_cells.select_related("neighbourhood").order_by("name"),
+        "party_cells": ward.party_cells.select_related("neighbourhood").order_by("search_key"),
         "profiles": ward.profiles.order_by("-year"),
         "successors": ward.successors.all(),
         "predecessors": ward.predecessors.all(),
@@ -184,7 +185,10 @@ def neighbourhood_import(request, code: str):
                     "Import finished: %(created)s created, %(updated)s updated, %(unchanged)s unchanged."
                 ) % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged})
                 return redirect("wards:ward-detail", code=ward.code)
-            messages.error(request, _("The file has %(count)s errors; nothing was saved.") % {"count": len(result.errors)})
+            messages.error(request, ngettext(
+                "The file has %(count)s error; nothing was saved.",
+                "The file has %(count)s errors; nothing was saved.", len(result.errors),
+            ) % {"count": len(result.errors)})
     else:
         form = NeighbourhoodImportForm(initial={"year": date.today().year})
     return render(request, "wards/neighbourhood_import.html", {"ward": ward, "form": form, "result": result})
@@ -195,8 +199,8 @@ def search(request):
     q = request.GET.get("q", "").strip()
     wards = neighbourhoods = []
     if q:
-        wards = scope.wards_visible_to(request.user).search(q).select_related("city").order_by("name")[:50]
+        wards = scope.wards_visible_to(request.user).search(q).select_related("city").order_by("search_key")[:50]
         neighbourhoods = (
-            scope.neighbourhoods_visible_to(request.user).search(q).select_related("ward").order_by("name")[:50]
+            scope.neighbourhoods_visible_to(request.user).search(q).select_related("ward").order_by("search_key")[:50]
         )
     return render(request, "wards/search.html", {"q": q, "wards": wards, "neighbourhoods": neighbourhoods})

@@ -126,3 +126,15 @@ def test_dates_are_written_day_month_year(client, staff_a, ward_a, hood_a):
     html = client.get(reverse("wards:neighbourhood-detail", args=[hood_a.pk])).content.decode()
     assert "01/07/2025" in html
     assert "Thôn Đình Hương" in html
+
+
+def test_ward_page_filters_neighbourhoods_by_status(client, staff_a, ward_a, hood_a):
+    from datetime import date
+
+    ended = NeighbourhoodFactory(ward=ward_a, name="Tổ dân phố Cũ", valid_to=date(2025, 7, 1))
+    client.force_login(staff_a)
+    url = reverse("wards:ward-detail", args=[ward_a.code])
+    assert [n.pk for n in client.get(url + "?status=current").context["page"]] == [hood_a.pk]
+    assert [n.pk for n in client.get(url + "?status=ended").context["page"]] == [ended.pk]
+    html = client.get(url).content.decode()
+    assert 'value="current"' in html and 'value="ended"' in html

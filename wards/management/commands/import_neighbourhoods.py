@@ -14,19 +14,24 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
-        parser.add_argument("--year", type=int, default=date.today().year, help="Year of the households and people figures.")
+        parser.add_argument(
+            "--year", type=int, default=date.today().year, help="Year of the households and people figures."
+        )
 
     def handle(self, *args, file: Path, year: int, **options):
-        translation.activate("vi")
-        if not file.exists():
+        if not file.is_file():
             raise CommandError(f"{file}: no such file")
-        result = import_neighbourhoods(
-            user=None, filename=file.name, content=file.read_bytes(), year=year, wards=Ward.objects.all()
-        )
-        if not result.ok:
-            for error in result.errors:
-                self.stderr.write(str(error))
-            raise CommandError(f"{len(result.errors)} errors; nothing was saved.")
+        if not 2000 <= year <= 2100:
+            raise CommandError(f"--year {year}: the year must be between 2000 and 2100.")
+        # override, not activate: the language must not stay switched after the command (call_command, tests).
+        with translation.override("vi"):
+            result = import_neighbourhoods(
+                user=None, filename=file.name, content=file.read_bytes(), year=year, wards=Ward.objects.all()
+            )
+            if not result.ok:
+                for error in result.errors:
+                    self.stderr.write(str(error))
+                raise CommandError(f"{len(result.errors)} errors; nothing was saved.")
         self.stdout.write(self.style.SUCCESS(
             f"{result.created} created, {result.updated} updated, {result.unchanged} unchanged."
         ))

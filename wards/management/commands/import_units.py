@@ -8,14 +8,17 @@ class Command(BaseCommand):
     help = "Import a province and its current wards and communes with their official codes (vietnam-provinces)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--province", type=int, required=True, help="Official province code, e.g. 38 for Thanh Hóa.")
+        parser.add_argument(
+            "--province", type=int, required=True, help="Official province code, e.g. 38 for Thanh Hóa."
+        )
 
     def handle(self, *args, province: int, **options):
-        translation.activate("vi")
-        try:
-            result = import_province(province)
-        except ValueError as exc:
-            raise CommandError(str(exc)) from None
+        # override, not activate: the language must not stay switched after the command (call_command, tests).
+        with translation.override("vi"):
+            try:
+                result = import_province(province)
+            except ValueError as exc:
+                raise CommandError(str(exc)) from None
         for line in result.created:
             self.stdout.write(f"  + {line}")
         for line in result.updated:

@@ -48,7 +48,7 @@ def import_province(code: int) -> UnitsImported:
     """Create or update a province and its current wards and communes from `vietnam-provinces`."""
     try:
         official = Province.from_code(ProvinceCode(code))
-    except (ValueError, KeyError, LookupError):
+    except (ValueError, LookupError):
         raise ValueError(_("There is no province with code %(code)s.") % {"code": code}) from None
     official_wards = list(OfficialWard.iter_by_province(official.code))
     with transaction.atomic():

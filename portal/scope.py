@@ -154,3 +154,33 @@ def editable_wards(user) -> QuerySet[Ward]:
     if scope.is_admin:
         return Ward.objects.all()
     return Ward.objects.filter(id__in=scope.edit_ward_ids)
+
+
+# --- results ---------------------------------------------------------------------
+
+
+def submissions_visible_to(user):
+    from campaigns.models import Submission
+
+    scope = scope_of(user)
+    if scope.is_empty:
+        return Submission.objects.none()
+    return Submission.objects.filter(scope.ward_q("ward__"))
+
+
+def results_visible_to(user):
+    from campaigns.models import Result
+
+    scope = scope_of(user)
+    if scope.is_empty:
+        return Result.objects.none()
+    return Result.objects.filter(scope.ward_q("submission__ward__"))
+
+
+def evidence_visible_to(user):
+    from campaigns.models import Evidence
+
+    scope = scope_of(user)
+    if scope.is_empty:
+        return Evidence.objects.none()
+    return Evidence.objects.filter(scope.ward_q("result__submission__ward__"))

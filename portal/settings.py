@@ -137,6 +137,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kieumau@localhost")
 
+# Reporting periods: 1 = calendar months; 15 = 15th to 14th (Nghị định 09/2019/NĐ-CP, Điều 12).
+PERIOD_CUTOFF_DAY = int(os.environ.get("PERIOD_CUTOFF_DAY", "1"))
+if PERIOD_CUTOFF_DAY not in (1, 15):
+    raise ImproperlyConfigured("PERIOD_CUTOFF_DAY must be 1 or 15.")
+ENTRY_DEADLINE_DAYS = int(os.environ.get("ENTRY_DEADLINE_DAYS", "5"))
+
 # Files uploaded through forms: at most 10 MB each (evidence, imports).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

@@ -10,5 +10,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("units/", include("wards.urls")),
+    path("results/", include("campaigns.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -4,6 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import render
 
+from campaigns import periods
+from campaigns.models import Submission
 from portal import scope
 from wards.models import Profile
 
@@ -46,7 +48,19 @@ def home(request):
             )
             .order_by("search_key")
         )
+    period = periods.current_month()
+    returned = to_review = []
+    if user_scope.edit_ward_ids:
+        # Returned results reach the person who entered them, with the reason.
+        returned = (scope.submissions_visible_to(request.user)
+                    .filter(status=Submission.Status.RETURNED, ward_id__in=user_scope.edit_ward_ids)
+                    .select_related("neighbourhood", "ward", "period", "reviewed_by").order_by("-reviewed_at")[:50])
+    if user_scope.review_ward_ids:
+        to_review = (scope.submissions_visible_to(request.user)
+                     .filter(status=Submission.Status.SUBMITTED, ward_id__in=user_scope.review_ward_ids)
+                     .select_related("neighbourhood", "ward", "period", "submitted_by").order_by("submitted_at")[:50])
     return render(request, "portal/home.html", {
+        "period": period, "returned": returned, "to_review": to_review,
         "wards": wards, "cities": cities, "year": year, "user_scope": user_scope,
         "memberships": request.user.memberships.select_related("ward", "city"),
     })

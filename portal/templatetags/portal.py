@@ -10,3 +10,12 @@ def person(user) -> str:
         return "—"
     full = f"{user.last_name} {user.first_name}".strip()
     return full or user.username
+
+
+@register.filter
+def get_item(mapping, key):
+    """`mapping[key]` in a template, or None."""
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from campaigns import demo as campaigns_demo
 from wards import demo
 
 
@@ -8,6 +9,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         city = demo.load()
+        added = campaigns_demo.load()
+        self.stdout.write(f"Criteria sets loaded; {added} monthly submissions of results added.")
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {city.name}, {city.wards.count()} wards and communes."))
         self.stdout.write(f"Demo accounts (password {demo.PASSWORD}):")
         for username, full_name, role, ward_code in demo.ACCOUNTS:

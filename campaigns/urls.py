@@ -1,0 +1,16 @@
+from django.urls import path
+
+from campaigns.views import entry
+
+app_name = "campaigns"
+
+urlpatterns = [
+    path("ward/<str:code>/", entry.owed, name="owed-current"),
+    path("ward/<str:code>/<int:period_pk>/", entry.owed, name="owed"),
+    path("ward/<str:code>/<int:period_pk>/review/", entry.review, name="review"),
+    path("entry/<int:period_pk>/ward/<str:code>/", entry.entry, name="entry-ward"),
+    path("entry/<int:period_pk>/neighbourhood/<int:hood_pk>/", entry.entry, name="entry-neighbourhood"),
+    path("submission/<int:pk>/<str:action>/", entry.submission_action, name="submission-action"),
+    path("result/<int:pk>/", entry.result_detail, name="result-detail"),
+    path("evidence/<int:pk>/", entry.evidence_file, name="evidence"),
+]

@@ -10,7 +10,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from campaigns import periods
 from portal import scope
+from reports import selectors
 from portal.models import HistoryEntry
 from wards.filters import NeighbourhoodFilter, WardFilter
 from wards.forms import NeighbourhoodImportForm, ProfileForm
@@ -69,10 +71,17 @@ def city_detail(request, code: str):
     })
 
 
+def _gaps(unit) -> dict:
+    submission = selectors.latest_submission(unit)
+    return {"gap_submission": submission, "gaps": selectors.unit_gaps(submission) if submission else []}
+
+
 @login_required
 def ward_detail(request, code: str):
     ward = scope.get_ward_for_user(request.user, code)
     year = _profile_year(request)
+    period = periods.current_month()
+    closeness = selectors.neighbourhoods_by_closeness(ward, period)
     neighbourhoods = ward.neighbourhoods.annotate(
         households=_profile_figure("neighbourhood", "households", year),
         people=_profile_figure("neighbourhood", "people", year),
@@ -90,6 +99,9 @@ def ward_detail(request, code: str):
         "successors": ward.successors.all(),
         "predecessors": ward.predecessors.all(),
         "can_edit": scope.can_edit_ward(request.user, ward),
+        "period": period,
+        "closeness": closeness[:100],
+        **_gaps(ward),
     })
 
 
@@ -107,6 +119,7 @@ def neighbourhood_detail(request, pk: int):
         "history": HistoryEntry.objects.for_object(hood)[:20],
         "can_edit": scope.can_edit_ward(request.user, hood.ward),
         "this_year": date.today().year,
+        **_gaps(hood),
     })
 
 

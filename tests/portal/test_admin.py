@@ -2,7 +2,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-MODELS = [m for m in admin.site._registry if m._meta.app_label in {"portal", "wards"}]
+MODELS = [m for m in admin.site._registry if m._meta.app_label in {"portal", "wards", "campaigns"}]
 
 
 @pytest.mark.parametrize("model", MODELS, ids=[m._meta.label for m in MODELS])

@@ -31,9 +31,11 @@ class ResultsForm(forms.Form):
     reason = forms.CharField(label=_("Reason for the change (optional)"), required=False, max_length=500,
                              widget=forms.TextInput(attrs={"class": "form-control"}))
 
-    def __init__(self, *args, indicators: list[Indicator], results: dict[int, Result], editable: bool, **kwargs):
+    def __init__(self, *args, indicators: list[Indicator], results: dict[int, Result], editable: bool,
+                 profile=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.indicators = indicators
+        self.profile = profile
         for indicator in indicators:
             result = results.get(indicator.pk)
             self.fields[f"v_{indicator.pk}"] = self._value_field(indicator, result)
@@ -87,9 +89,19 @@ class ResultsForm(forms.Form):
                 self.add_error(key, _("A percentage cannot be above 100."))
             elif number is not None and indicator.kind == IndicatorKind.COUNT and number != int(number):
                 self.add_error(key, _("A count is a whole number."))
+            elif number is not None and self._over_profile(indicator, number):
+                limit = getattr(self.profile, indicator.bounded_by)
+                self.add_error(key, _("This cannot be more than the unit's %(what)s in its profile (%(limit)s).")
+                               % {"what": self.profile._meta.get_field(indicator.bounded_by).verbose_name,
+                                  "limit": limit})
             else:
                 data[key] = number
         return data
+
+    def _over_profile(self, indicator: Indicator, number) -> bool:
+        if not indicator.bounded_by or self.profile is None:
+            return False
+        return number > getattr(self.profile, indicator.bounded_by)
 
     def values(self) -> dict[int, dict]:
         """The entered values, for campaigns.services.results_save."""

@@ -103,6 +103,7 @@ def criteria_set_load(data: dict) -> tuple[CriteriaSet, str]:
                     frequency=_choice(i.get("frequency", Indicator.Frequency.MONTHLY), Indicator.Frequency,
                                       "frequency", where),
                     source=_choice(i.get("source", ""), Indicator.Source, "source", where),
+                    bounded_by=_choice(i.get("bounded_by", ""), Indicator.Bound, "bound", where),
                     order=i_order,
                 )
         return criteria_set, outcome

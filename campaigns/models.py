@@ -120,7 +120,14 @@ class Indicator(models.Model):
     )
     max_points = models.DecimalField(_("maximum points"), max_digits=8, decimal_places=2, null=True, blank=True)
     frequency = models.CharField(_("frequency"), max_length=10, choices=Frequency.choices, default=Frequency.MONTHLY)
+    class Bound(models.TextChoices):
+        NONE = "", _("No bound")
+        HOUSEHOLDS = "households", _("At most the unit's households")
+        PEOPLE = "people", _("At most the unit's people")
+
     source = models.CharField(_("computed from"), max_length=30, choices=Source.choices, default="", blank=True)
+    bounded_by = models.CharField(_("bounded by the profile"), max_length=20, choices=Bound.choices, default="",
+                                  blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

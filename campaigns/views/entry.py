@@ -101,8 +101,9 @@ def entry(request, period_pk: int, code: str | None = None, hood_pk: int | None 
     editable = can_edit and (submission.pk is None or submission.is_editable) and not period.is_locked
     indicators = [i for c in submission.criteria_set.criteria.prefetch_related("indicators") for i in c.indicators.all()]
     conflicts = {}
+    profile = services.unit_profile(submission)
     if request.method == "POST":
-        form = ResultsForm(request.POST, indicators=indicators, results=results, editable=editable)
+        form = ResultsForm(request.POST, indicators=indicators, results=results, editable=editable, profile=profile)
         file_errors = _check_files(request, indicators)
         if form.is_valid() and not file_errors and editable:
             try:
@@ -117,7 +118,7 @@ def entry(request, period_pk: int, code: str | None = None, hood_pk: int | None 
                 for c in exc.conflicts:
                     data[f"ver_{c.indicator.pk}"] = c.theirs.version
                 results = {r.indicator_id: r for r in submission.results.select_related("updated_by")}
-                form = ResultsForm(data, indicators=indicators, results=results, editable=editable)
+                form = ResultsForm(data, indicators=indicators, results=results, editable=editable, profile=profile)
                 form.is_valid()
                 messages.error(request, _("Someone else changed some of these results while you were typing. "
                                           "Both values are shown below; save again to keep yours."))
@@ -140,7 +141,7 @@ def entry(request, period_pk: int, code: str | None = None, hood_pk: int | None 
             if not editable:
                 messages.error(request, _("These results can no longer be changed."))
     else:
-        form = ResultsForm(indicators=indicators, results=results, editable=editable)
+        form = ResultsForm(indicators=indicators, results=results, editable=editable, profile=profile)
     evidence = defaultdict(list)
     if submission.pk:
         for item in Evidence.objects.filter(result__submission=submission).select_related("result"):

@@ -184,3 +184,28 @@ def evidence_visible_to(user):
     if scope.is_empty:
         return Evidence.objects.none()
     return Evidence.objects.filter(scope.ward_q("result__submission__ward__"))
+
+
+# --- reports -----------------------------------------------------------------------
+
+
+def reports_visible_to(user):
+    """City-wide reports hold every ward's figures: only city leaders and administrators read them."""
+    from reports.models import Report
+
+    scope = scope_of(user)
+    if scope.is_empty:
+        return Report.objects.none()
+    if scope.is_admin:
+        return Report.objects.all()
+    return Report.objects.filter(Q(city_id__in=scope.city_ids) | Q(ward_id__in=scope.read_ward_ids))
+
+
+def can_build_report(user, *, city, ward) -> bool:
+    """Leaders press "build now": a city leader for the city and its wards, a ward leader for the ward."""
+    scope = scope_of(user)
+    if scope.is_admin:
+        return True
+    if city.pk in scope.city_ids:
+        return True
+    return ward is not None and ward.pk in scope.review_ward_ids

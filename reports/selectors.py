@@ -71,3 +71,95 @@ def neighbourhoods_by_closeness(ward: Ward, period: Period):
         )
         .order_by(F("criteria_met").desc(nulls_last=True), "search_key")
     )
+
+
+# --- dashboards and summaries: set-based, a fixed number of queries whatever the size ---
+# They count submitted and approved results only: a draft is work in progress.
+
+REPORTED = (Submission.Status.SUBMITTED, Submission.Status.APPROVED)
+
+
+def neighbourhood_set(period: Period, criteria_set_id: int | None = None):
+    """The neighbourhood-level criteria set a dashboard shows: the one asked for, or the one in force."""
+    from campaigns.models import CriteriaSet, Level
+
+    if criteria_set_id:
+        return CriteriaSet.objects.filter(pk=criteria_set_id).first()
+    return CriteriaSet.objects.in_force(period.end, Level.NEIGHBOURHOOD).order_by("-version").first()
+
+
+def ward_rows(wards, period: Period, criteria_set) -> list[dict]:
+    """Per ward: units, reported, approved, complete, late, and criteria met counts (the heat row)."""
+    from django.db.models import Count, Q
+
+    ward_list = list(wards.order_by("search_key"))
+    ids = [w.pk for w in ward_list]
+    units = dict(
+        Neighbourhood.objects.current(period.end).filter(ward_id__in=ids)
+        .values_list("ward_id").annotate(n=Count("id"))
+    )
+    subs = {
+        row["ward_id"]: row
+        for row in Submission.objects.filter(period=period, ward_id__in=ids, neighbourhood__isnull=False,
+                                             criteria_set=criteria_set)
+        .values("ward_id").annotate(
+            entered=Count("id"),
+            reported=Count("id", filter=Q(status__in=REPORTED)),
+            approved=Count("id", filter=Q(status=Submission.Status.APPROVED)),
+            complete=Count("id", filter=Q(is_complete=True, status__in=REPORTED)),
+        )
+    }
+    heat: dict[int, dict[int, int]] = {}
+    for row in (CriterionResult.objects.filter(submission__period=period, submission__ward_id__in=ids,
+                                               submission__neighbourhood__isnull=False,
+                                               submission__criteria_set=criteria_set, is_met=True,
+                                               submission__status__in=REPORTED)
+                .values("submission__ward_id", "criterion_id").annotate(n=Count("id"))):
+        heat.setdefault(row["submission__ward_id"], {})[row["criterion_id"]] = row["n"]
+    criteria = list(criteria_set.criteria.all()) if criteria_set else []
+    rows = []
+    for ward in ward_list:
+        s = subs.get(ward.pk, {})
+        n_units = units.get(ward.pk, 0)
+        reported = s.get("reported", 0)
+        rows.append({
+            "ward": ward, "units": n_units, "entered": s.get("entered", 0), "reported": reported,
+            "approved": s.get("approved", 0), "complete": s.get("complete", 0),
+            "late": max(0, n_units - reported),
+            "heat": [heat.get(ward.pk, {}).get(c.pk, 0) for c in criteria],
+        })
+    return rows
+
+
+def criterion_shares(wards, period: Period, criteria_set) -> list[dict]:
+    """For each criterion of the set: units meeting it and units assessed in the period."""
+    from django.db.models import Count, Q
+
+    counts = {
+        row["criterion_id"]: row
+        for row in CriterionResult.objects.filter(submission__period=period, submission__ward__in=wards,
+                                                  submission__neighbourhood__isnull=False,
+                                                  submission__criteria_set=criteria_set,
+                                                  submission__status__in=REPORTED)
+        .values("criterion_id").annotate(met=Count("id", filter=Q(is_met=True)), assessed=Count("id"))
+    }
+    return [
+        {"criterion": c, "met": counts.get(c.pk, {}).get("met", 0), "assessed": counts.get(c.pk, {}).get("assessed", 0)}
+        for c in (criteria_set.criteria.all() if criteria_set else [])
+    ]
+
+
+def monthly_trend(wards, period: Period, criteria_set, months: int = 12) -> list[dict]:
+    """Reported and complete units for each of the last `months` months up to `period`."""
+    from django.db.models import Count, Q
+
+    recent = list(Period.objects.filter(kind=Period.Kind.MONTH, start__lte=period.start).order_by("-start")[:months])
+    counts = {
+        row["period_id"]: row
+        for row in Submission.objects.filter(period__in=recent, ward__in=wards, neighbourhood__isnull=False,
+                                             criteria_set__code=criteria_set.code if criteria_set else None)
+        .values("period_id").annotate(reported=Count("id", filter=Q(status__in=REPORTED)),
+                                      complete=Count("id", filter=Q(is_complete=True, status__in=REPORTED)))
+    }
+    return [{"period": p, "reported": counts.get(p.pk, {}).get("reported", 0),
+             "complete": counts.get(p.pk, {}).get("complete", 0)} for p in reversed(recent)]

@@ -1,0 +1,83 @@
+"""Summary reports built by Celery from one consistent read, stored as a snapshot with their files."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.models import Period
+from wards.models import City, Ward
+
+
+class ReportQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(is_current=True)
+
+
+def report_file_path(instance: "Report", filename: str) -> str:
+    return f"reports/{instance.scope_code}/{instance.period.year}/{instance.pk}/{filename}"
+
+
+class Report(models.Model):
+    class Kind(models.TextChoices):
+        MONTHLY = "monthly", _("Monthly summary")
+        ANNUAL = "annual", _("Annual summary")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Building")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="reports")
+    ward = models.ForeignKey(Ward, on_delete=models.PROTECT, null=True, blank=True, related_name="reports",
+                             help_text=_("Empty: the whole city."))
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="reports")
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    # The one report of a scope and period that people read; a rebuild replaces it atomically.
+    is_current = models.BooleanField(default=False)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                     related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    snapshot = models.JSONField(null=True, blank=True)
+    snapshot_hash = models.CharField(max_length=64, blank=True)
+    xlsx = models.FileField(upload_to=report_file_path, blank=True, max_length=300)
+    pdf = models.FileField(upload_to=report_file_path, blank=True, max_length=300)
+    number = models.CharField(_("document number"), max_length=40, blank=True,
+                              help_text=_("e.g. 15/BC-UBND; filled in by the office before signing."))
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "city", "ward", "period"], condition=Q(is_current=True),
+                                    name="one_current_report_per_scope"),
+            models.UniqueConstraint(fields=["kind", "city", "period"], condition=Q(is_current=True, ward__isnull=True),
+                                    name="one_current_city_report"),
+        ]
+        indexes = [models.Index(fields=["kind", "city", "ward", "period", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.scope_name} · {self.period}"
+
+    @property
+    def scope_name(self) -> str:
+        return self.ward.name if self.ward_id else self.city.name
+
+    @property
+    def scope_code(self) -> str:
+        return self.ward.code if self.ward_id else self.city.code
+
+    @property
+    def seconds(self) -> float | None:
+        if self.started_at and self.finished_at:
+            return (self.finished_at - self.started_at).total_seconds()
+        return None

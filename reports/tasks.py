@@ -1,0 +1,27 @@
+"""Celery tasks: ids in, one service call."""
+
+from celery import shared_task
+
+from reports import services
+from reports.models import Report
+
+
+@shared_task(bind=True, max_retries=5, default_retry_delay=30, acks_late=True)
+def build_report(self, report_id: int) -> str:
+    try:
+        report = services.report_build(report_id=report_id)
+    except services.RETRYABLE as exc:
+        # A lost database or broker connection: put it back and try again later.
+        services.report_requeue(report_id=report_id)
+        raise self.retry(exc=exc) from exc
+    return report.state if report else "skipped"
+
+
+@shared_task
+def build_monthly_reports() -> int:
+    return len(services.scheduled_reports(kind=Report.Kind.MONTHLY))
+
+
+@shared_task
+def build_annual_reports() -> int:
+    return len(services.scheduled_reports(kind=Report.Kind.ANNUAL))

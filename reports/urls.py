@@ -1,0 +1,15 @@
+from django.urls import path
+
+from reports import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", views.city_dashboard, name="dashboard"),
+    path("ward/<str:code>/", views.ward_dashboard, name="ward-dashboard"),
+    path("criterion/<int:pk>/", views.criterion_units, name="criterion-units"),
+    path("reports/", views.report_list, name="report-list"),
+    path("reports/build/", views.report_build_now, name="report-build"),
+    path("reports/<int:pk>/", views.report_detail, name="report-detail"),
+    path("reports/<int:pk>/<str:fmt>/", views.report_file, name="report-file"),
+]

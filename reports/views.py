@@ -1,0 +1,241 @@
+"""Dashboards: the city at a glance and each ward, every number drilling down to results."""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from campaigns import periods
+from campaigns.models import CriteriaSet, Criterion, CriterionResult, Level, Period, Submission
+from portal import scope
+from reports import selectors
+from reports.filters import DashboardWardFilter
+from reports.models import Report
+
+SORTS = {"name": lambda r: r["ward"].search_key, "complete": lambda r: -r["complete"],
+         "reported": lambda r: -r["reported"], "late": lambda r: -r["late"],
+         "share": lambda r: -(r["complete"] / r["units"] if r["units"] else 0)}
+
+
+def _period(request) -> Period:
+    pk = request.GET.get("period")
+    if pk and pk.isdigit():
+        period = Period.objects.filter(pk=pk, kind=Period.Kind.MONTH).first()
+        if period:
+            return period
+    return periods.current_month()
+
+
+def _csv(filename: str, header: list[str], rows: list[list]) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return response
+
+
+def _pct(part: int, whole: int) -> float:
+    return round(100 * part / whole, 1) if whole else 0.0
+
+
+@login_required
+def city_dashboard(request):
+    user_scope = scope.scope_of(request.user)
+    if not (user_scope.is_admin or user_scope.city_ids):
+        wards = list(scope.wards_visible_to(request.user)[:2])
+        if len(wards) == 1:
+            return redirect("reports:ward-dashboard", code=wards[0].code)
+        if not wards:
+            raise Http404
+    city = scope.cities_visible_to(request.user).order_by("pk").first()
+    if city is None:
+        raise Http404
+    period = _period(request)
+    criteria_set = selectors.neighbourhood_set(period, _int(request.GET.get("set")))
+    wards = scope.wards_visible_to(request.user).filter(city=city)
+    filterset = DashboardWardFilter(request.GET, queryset=wards)
+    shown = filterset.qs
+    rows = selectors.ward_rows(shown, period, criteria_set)
+    sort = request.GET.get("sort", "name")
+    rows.sort(key=SORTS.get(sort, SORTS["name"]))
+    shares = selectors.criterion_shares(shown, period, criteria_set)
+    trend = selectors.monthly_trend(shown, period, criteria_set)
+    totals = {key: sum(r[key] for r in rows) for key in ("units", "reported", "approved", "complete", "late")}
+    table = request.GET.get("format") == "csv" and request.GET.get("table")
+    if table:
+        return _export(table, rows, shares, trend, criteria_set, period)
+    return render(request, "reports/dashboard.html", {
+        "city": city, "period": period, "criteria_set": criteria_set, "filter": filterset,
+        "page": Paginator(rows, 100).get_page(request.GET.get("page")), "sort": sort,
+        "shares": shares, "trend": trend, "totals": totals, "ward_count": len(rows),
+        "reported_pct": _pct(totals["reported"], totals["units"]),
+        "complete_pct": _pct(totals["complete"], totals["units"]),
+        "chart": _chart_data(shares, trend),
+        "sets": CriteriaSet.objects.filter(level=Level.NEIGHBOURHOOD),
+        "months": Period.objects.filter(kind=Period.Kind.MONTH, start__lte=periods.current_month().start)
+        .order_by("-start")[:24],
+    })
+
+
+def _int(value) -> int | None:
+    return int(value) if value and str(value).isdigit() else None
+
+
+def _chart_data(shares, trend) -> dict:
+    return {
+        "criteria": {"labels": [f"{_('Criterion')} {s['criterion'].number}" for s in shares],
+                     "values": [_pct(s["met"], s["assessed"]) for s in shares]},
+        "trend": {"labels": [t["period"].label for t in trend],
+                  "reported": [t["reported"] for t in trend], "complete": [t["complete"] for t in trend]},
+    }
+
+
+def _export(table, rows, shares, trend, criteria_set, period):
+    if table == "criteria":
+        return _csv(f"tieu-chi-{period.year}-{period.number:02d}", [_("Criterion"), _("Name"), _("Met"),
+                    _("Assessed"), _("Share (%)")],
+                    [[s["criterion"].number, s["criterion"].name, s["met"], s["assessed"],
+                      _pct(s["met"], s["assessed"])] for s in shares])
+    if table == "trend":
+        return _csv("xu-huong", [_("Month"), _("Reported"), _("Meets the whole set")],
+                    [[t["period"].label, t["reported"], t["complete"]] for t in trend])
+    if table == "wards":
+        criteria = list(criteria_set.criteria.all()) if criteria_set else []
+        return _csv(f"phuong-xa-{period.year}-{period.number:02d}",
+                    [_("Code"), _("Ward"), _("Neighbourhoods"), _("Reported"), _("Approved"),
+                     _("Meets the whole set"), _("Late")] + [f"{_('Criterion')} {c.number}" for c in criteria],
+                    [[r["ward"].code, r["ward"].name, r["units"], r["reported"], r["approved"], r["complete"],
+                      r["late"], *r["heat"]] for r in rows])
+    raise Http404
+
+
+@login_required
+def ward_dashboard(request, code: str):
+    ward = scope.get_ward_for_user(request.user, code)
+    period = _period(request)
+    criteria_set = selectors.neighbourhood_set(period, _int(request.GET.get("set")))
+    hoods = selectors.neighbourhoods_by_closeness(ward, period)
+    criteria = list(criteria_set.criteria.all()) if criteria_set else []
+    met = {}
+    for row in CriterionResult.objects.filter(submission__period=period, submission__ward=ward,
+                                              submission__neighbourhood__isnull=False).values(
+            "submission__neighbourhood_id", "criterion_id", "is_met"):
+        met.setdefault(row["submission__neighbourhood_id"], {})[row["criterion_id"]] = row["is_met"]
+    rows = [{"hood": h, "cells": [met.get(h.pk, {}).get(c.pk) for c in criteria]} for h in hoods]
+    single = scope.wards_visible_to(request.user).filter(pk=ward.pk)
+    shares = selectors.criterion_shares(single, period, criteria_set)
+    trend = selectors.monthly_trend(single, period, criteria_set)
+    if request.GET.get("format") == "csv":
+        return _csv(f"{ward.code}-{period.year}-{period.number:02d}",
+                    [_("Neighbourhood"), _("Status"), _("Met")] + [f"{_('Criterion')} {c.number}" for c in criteria],
+                    [[r["hood"].name, r["hood"].status or "", r["hood"].criteria_met or 0,
+                      *["" if v is None else int(v) for v in r["cells"]]] for r in rows])
+    return render(request, "reports/ward_dashboard.html", {
+        "ward": ward, "period": period, "criteria_set": criteria_set, "criteria": criteria, "rows": rows,
+        "shares": shares, "trend": trend, "chart": _chart_data(shares, trend),
+        "units": len(rows), "complete": sum(1 for r in rows if r["hood"].is_complete),
+        "reported": sum(1 for r in rows if r["hood"].status in selectors.REPORTED),
+        "months": Period.objects.filter(kind=Period.Kind.MONTH, start__lte=periods.current_month().start)
+        .order_by("-start")[:24],
+    })
+
+
+@login_required
+def criterion_units(request, pk: int):
+    """Drill-down from a criterion: every visible neighbourhood and whether it meets it this period."""
+    criterion = get_object_or_404(Criterion.objects.select_related("criteria_set"), pk=pk)
+    period = _period(request)
+    outcomes = (CriterionResult.objects.filter(criterion=criterion, submission__period=period)
+                .filter(submission__in=scope.submissions_visible_to(request.user))
+                .select_related("submission__neighbourhood", "submission__ward")
+                .order_by("is_met", "submission__ward__search_key", "submission__neighbourhood__search_key"))
+    if request.GET.get("met") in ("0", "1"):
+        outcomes = outcomes.filter(is_met=request.GET["met"] == "1")
+    return render(request, "reports/criterion_units.html", {
+        "criterion": criterion, "period": period, "page": Paginator(outcomes, 50).get_page(request.GET.get("page")),
+        "status": Submission.Status,
+    })
+
+
+# --- summary reports ----------------------------------------------------------------
+
+
+def _report_scope(request):
+    """The city and, for ward users, the ward whose reports this user reads and may build."""
+    user_scope = scope.scope_of(request.user)
+    city = scope.cities_visible_to(request.user).order_by("pk").first()
+    if city is None:
+        raise Http404
+    ward_code = request.GET.get("ward") or request.POST.get("ward")
+    if ward_code:
+        return city, scope.get_ward_for_user(request.user, ward_code)
+    if user_scope.is_admin or city.pk in user_scope.city_ids:
+        return city, None
+    ward = scope.wards_visible_to(request.user).order_by("search_key").first()
+    if ward is None:
+        raise Http404
+    return city, ward
+
+
+@login_required
+def report_list(request):
+    city, ward = _report_scope(request)
+    reports = (scope.reports_visible_to(request.user).filter(city=city, ward=ward)
+               .select_related("period", "ward", "city", "requested_by").order_by("-period__start", "-requested_at"))
+    months = Period.objects.filter(kind=Period.Kind.MONTH, end__lte=periods.current_month().end).order_by("-start")[:24]
+    years = Period.objects.filter(kind=Period.Kind.YEAR).order_by("-year")[:5]
+    return render(request, "reports/report_list.html", {
+        "city": city, "ward": ward, "page": Paginator(reports, 30).get_page(request.GET.get("page")),
+        "months": months, "years": years, "can_build": scope.can_build_report(request.user, city=city, ward=ward),
+    })
+
+
+@login_required
+@require_POST
+def report_build_now(request):
+    from reports.services import report_request
+
+    city, ward = _report_scope(request)
+    if not scope.can_build_report(request.user, city=city, ward=ward):
+        raise PermissionDenied
+    kind = request.POST.get("kind")
+    if kind not in Report.Kind.values:
+        raise Http404
+    period_kind = Period.Kind.MONTH if kind == Report.Kind.MONTHLY else Period.Kind.YEAR
+    period = get_object_or_404(Period, pk=_int(request.POST.get("period")), kind=period_kind)
+    report, queued = report_request(kind=kind, city=city, ward=ward, period=period, user=request.user)
+    if not queued:
+        messages.info(request, _("This report is already being built."))
+    return redirect("reports:report-detail", pk=report.pk)
+
+
+@login_required
+def report_detail(request, pk: int):
+    report = get_object_or_404(scope.reports_visible_to(request.user).select_related(
+        "period", "ward", "city", "requested_by"), pk=pk)
+    current = None
+    if report.state == Report.State.FAILED:
+        current = (Report.objects.filter(kind=report.kind, city=report.city, ward=report.ward,
+                                         period=report.period, is_current=True).first())
+    template = "reports/_report_state.html" if request.headers.get("HX-Request") else "reports/report_detail.html"
+    return render(request, template, {"report": report, "current": current})
+
+
+@login_required
+def report_file(request, pk: int, fmt: str):
+    report = get_object_or_404(scope.reports_visible_to(request.user), pk=pk, state=Report.State.DONE)
+    field = {"xlsx": report.xlsx, "pdf": report.pdf}.get(fmt)
+    if not field:
+        raise Http404
+    content_type = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    "pdf": "application/pdf"}[fmt]
+    return FileResponse(field.open("rb"), content_type=content_type, as_attachment=True,
+                        filename=field.name.rsplit("/", 1)[-1])

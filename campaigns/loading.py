@@ -29,6 +29,20 @@ def _choice(value, choices, what: str, where: str):
     return value
 
 
+def _check_rule(rule: str, criterion: dict, where: str) -> None:
+    """k of n needs a k the criterion can reach; a points total needs the points to reach.
+
+    Without them the criterion would be met by anything (points) or need every indicator (k of n).
+    """
+    count = len(criterion.get("indicators") or [])
+    k = criterion.get("k")
+    if rule == Rule.K_OF_N and not (isinstance(k, int) and not isinstance(k, bool) and 1 <= k <= count):
+        raise ValidationError(_("%(where)s: the rule “k_of_n” needs k, a whole number from 1 to %(count)s.")
+                              % {"where": where, "count": count})
+    if rule == Rule.POINTS and criterion.get("min_points") is None:
+        raise ValidationError(_("%(where)s: the rule “points” needs min_points.") % {"where": where})
+
+
 def _earlier_set(code: str, loading_code: str, loading_version: int) -> CriteriaSet | None:
     """The latest version of `code`; of the set being loaded itself, only a version before it."""
     candidates = CriteriaSet.objects.filter(code=code)
@@ -84,10 +98,11 @@ def criteria_set_load(data: dict) -> tuple[CriteriaSet, str]:
             ).update(effective_to=fields["effective_from"])
         for c_order, c in enumerate(data.get("criteria", []), start=1):
             where = f"{code} {_('criterion')} {c['number']}"
+            rule = _choice(c.get("rule", Rule.ALL), Rule, "rule", where)
+            _check_rule(rule, c, where)
             criterion = Criterion.objects.create(
                 criteria_set=criteria_set, number=str(c["number"]), name=nfc(c["name"]),
-                group=nfc(c.get("group", "")), order=c_order,
-                rule=_choice(c.get("rule", Rule.ALL), Rule, "rule", where),
+                group=nfc(c.get("group", "")), order=c_order, rule=rule,
                 k=c.get("k"), min_points=c.get("min_points"),
             )
             for i_order, i in enumerate(c.get("indicators", []), start=1):

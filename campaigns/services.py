@@ -210,9 +210,11 @@ def unit_profile(submission: Submission) -> Profile | None:
 
 
 def _transition(submission: Submission, *, user, to: str, allowed_from: tuple, action: str, reason: str = "",
-                **fields) -> Submission:
+                check_lock: bool = False, **fields) -> Submission:
     with transaction.atomic():
         locked = Submission.objects.select_for_update().select_related("period").get(pk=submission.pk)
+        if check_lock and locked.period.is_locked:
+            raise ValidationError(_("This period is locked."))
         if locked.status not in allowed_from:
             raise ValidationError(_("This cannot be done while the results are “%(status)s”.")
                                   % {"status": locked.get_status_display()})
@@ -234,7 +236,7 @@ def submission_submit(*, submission: Submission, user) -> Submission:
         raise ValidationError(_("This period is locked."))
     return _transition(submission, user=user, to=Submission.Status.SUBMITTED,
                        allowed_from=(Submission.Status.DRAFT, Submission.Status.RETURNED), action="submit",
-                       submitted_by=user, submitted_at=timezone.now())
+                       check_lock=True, submitted_by=user, submitted_at=timezone.now())
 
 
 def submission_approve(*, submission: Submission, user) -> Submission:

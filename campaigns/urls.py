@@ -1,6 +1,6 @@
 from django.urls import path
 
-from campaigns.views import entry
+from campaigns.views import entry, excel
 
 app_name = "campaigns"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("ward/<str:code>/", entry.owed, name="owed-current"),
     path("ward/<str:code>/<int:period_pk>/", entry.owed, name="owed"),
     path("ward/<str:code>/<int:period_pk>/review/", entry.review, name="review"),
+    path("ward/<str:code>/<int:period_pk>/excel/", excel.excel_template, name="excel-template"),
+    path("ward/<str:code>/<int:period_pk>/excel/upload/", excel.excel_upload, name="excel-upload"),
     path("entry/<int:period_pk>/ward/<str:code>/", entry.entry, name="entry-ward"),
     path("entry/<int:period_pk>/neighbourhood/<int:hood_pk>/", entry.entry, name="entry-neighbourhood"),
     path("submission/<int:pk>/<str:action>/", entry.submission_action, name="submission-action"),

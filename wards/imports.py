@@ -181,6 +181,7 @@ def _read_xlsx(content: bytes) -> list[tuple[int, list]]:
             book = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
             try:
                 sheet = book.worksheets[0]
+                sheet.reset_dimensions()  # some tools declare a wrong size; read every row there is
                 return _non_blank_rows([value(c) for c in row] for row in sheet.iter_rows(values_only=True))
             finally:
                 book.close()

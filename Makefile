@@ -32,6 +32,14 @@ format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# Speed targets, measured on PostgreSQL (DATABASE_URL): fills the synthetic province once, then times.
+BENCH_SIZE ?= --wards 166 --neighbourhoods 4000 --months 36 --indicators 25
+bench: install
+	@test -n "$$DATABASE_URL" || (echo "make bench needs DATABASE_URL (PostgreSQL)"; exit 1)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_scale $(BENCH_SIZE)
+	$(PY) manage.py bench --output bench/results.json
+
 # Rebuild the translation catalogue after changing user-facing strings (needs GNU gettext).
 messages: install
 	$(PY) manage.py makemessages --locale vi --locale en --ignore '.venv/*' --no-obsolete

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.formats import number_format
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -49,7 +49,7 @@ def _criterion_cell(number):
 
 
 def _month_label(label: str | None) -> str:
-    """"Month 11/2026" or "Tháng 11/2026" (the label follows the builder's language) → "Tháng 11/2026"."""
+    """Normalise a period label: "Month 11/2026" or "Tháng 11/2026" (builder's language) → "Tháng 11/2026"."""
     if not label:
         return ""
     match = re.search(r"(\d{1,2})/(\d{4})", str(label))
@@ -76,7 +76,7 @@ def _missing(gap: dict) -> dict[str, int]:
 
 
 def _scope_name(scope: dict) -> str:
-    """"Phường Hạc Thành" for a ward, "tỉnh Thanh Hóa" for the city (as it reads inside a sentence)."""
+    """The scope as it reads inside a sentence: "Phường Hạc Thành", or "tỉnh Thanh Hóa" for the city."""
     if scope.get("ward"):
         return scope["ward"]
     city = scope["city"]
@@ -110,8 +110,14 @@ def _shown_length(value, kind: str) -> int:
     return max(len(line) for line in str(value).splitlines() or [""])
 
 
-def _write_sheet(wb: Workbook, title: str, columns: list[tuple[str, str]], rows: Iterable[list],
-                 total: list | None = None, notes: Iterable[list] = ()) -> None:
+def _write_sheet(
+    wb: Workbook,
+    title: str,
+    columns: list[tuple[str, str]],
+    rows: Iterable[list],
+    total: list | None = None,
+    notes: Iterable[list] = (),
+) -> None:
     """One table: a bold frozen header, typed cells with number formats, then a bold total and notes.
 
     A value's kind comes from its column, unless the row gives a (value, kind) pair for that cell.
@@ -123,7 +129,7 @@ def _write_sheet(wb: Workbook, title: str, columns: list[tuple[str, str]], rows:
         cell.font = BOLD
         cell.alignment = Alignment(vertical="center")
 
-    def put(values: list, bold: bool = False) -> None:
+    def put(values: list, bold: bool = False, measure: bool = True) -> None:
         ws.append([v[0] if isinstance(v, tuple) else v for v in values])
         for i, (cell, value) in enumerate(zip(ws[ws.max_row], values, strict=False)):
             kind = value[1] if isinstance(value, tuple) else (columns[i][1] if i < len(columns) else TEXT)
@@ -132,7 +138,7 @@ def _write_sheet(wb: Workbook, title: str, columns: list[tuple[str, str]], rows:
                 cell.number_format = FORMATS[kind]
             if bold:
                 cell.font = BOLD
-            if i < len(widths):
+            if measure and i < len(widths):
                 widths[i] = max(widths[i], _shown_length(raw, kind))
 
     for row in rows:
@@ -142,8 +148,8 @@ def _write_sheet(wb: Workbook, title: str, columns: list[tuple[str, str]], rows:
     notes = list(notes)
     if notes:
         ws.append([])
-        for row in notes:
-            put(row)
+        for row in notes:  # notes spill over empty cells to the right: they set no width
+            put(row, measure=False)
     for i, width in enumerate(widths, start=1):
         letter = get_column_letter(i)
         ws.column_dimensions[letter].width = min(max(width + 2, MIN_WIDTH), MAX_WIDTH)
@@ -162,19 +168,43 @@ def _scope_rows(snapshot: dict) -> list[list]:
     criteria_set = snapshot.get("criteria_set")
     rows = [["Phạm vi", _scope_name(scope)[:1].upper() + _scope_name(scope)[1:]], ["Mã đơn vị", scope["code"]]]
     if criteria_set:
-        rows += [["Bộ tiêu chí", criteria_set["name"]], ["Văn bản ban hành", criteria_set["document"]],
-                 ["Phiên bản", (criteria_set["version"], INT)]]
+        rows += [
+            ["Bộ tiêu chí", criteria_set["name"]],
+            ["Văn bản ban hành", criteria_set["document"]],
+            ["Phiên bản", (criteria_set["version"], INT)],
+        ]
     else:
         rows.append(["Bộ tiêu chí", NO_DATA])
     return rows
 
 
 def _criteria_sheet(wb: Workbook, snapshot: dict, previous_header: str) -> None:
-    rows = [[_criterion_cell(c["number"]), c["name"], (c["met"], INT), (c["assessed"], INT),
-             (_ratio(c["met"], c["assessed"]), PCT), (c["previous"], INT), (c["change"], SIGNED)]
-            for c in snapshot.get("criteria") or []]
-    _write_sheet(wb, "Tiêu chí", [("Số TT", TEXT), ("Tiêu chí", TEXT), ("Số đạt", INT), ("Số đánh giá", INT),
-                                  ("Tỷ lệ đạt", PCT), (previous_header, INT), ("Tăng/giảm", SIGNED)], rows)
+    rows = [
+        [
+            _criterion_cell(c["number"]),
+            c["name"],
+            (c["met"], INT),
+            (c["assessed"], INT),
+            (_ratio(c["met"], c["assessed"]), PCT),
+            (c["previous"], INT),
+            (c["change"], SIGNED),
+        ]
+        for c in snapshot.get("criteria") or []
+    ]
+    _write_sheet(
+        wb,
+        "Tiêu chí",
+        [
+            ("Số TT", TEXT),
+            ("Tiêu chí", TEXT),
+            ("Số đạt", INT),
+            ("Số đánh giá", INT),
+            ("Tỷ lệ đạt", PCT),
+            (previous_header, INT),
+            ("Tăng/giảm", SIGNED),
+        ],
+        rows,
+    )
 
 
 def _units_sheet(wb: Workbook, title: str, unit_list: dict) -> None:
@@ -183,41 +213,74 @@ def _units_sheet(wb: Workbook, title: str, unit_list: dict) -> None:
     notes = [["", "Tổng số đơn vị", (count, INT)]]
     if count > len(units):
         notes.append(["", f"Danh sách chỉ liệt kê {len(units):,} trên {count:,} đơn vị".replace(",", ".")])
-    _write_sheet(wb, title, [("STT", INT), ("Thôn/Tổ dân phố", TEXT), ("Phường/xã", TEXT)],
-                 [[i, u["name"], u["ward"]] for i, u in enumerate(units, start=1)], notes=notes)
+    _write_sheet(
+        wb,
+        title,
+        [("STT", INT), ("Thôn/Tổ dân phố", TEXT), ("Phường/xã", TEXT)],
+        [[i, u["name"], u["ward"]] for i, u in enumerate(units, start=1)],
+        notes=notes,
+    )
 
 
 def _monthly_workbook(wb: Workbook, snapshot: dict) -> None:
     period, totals, reporting = snapshot["period"], snapshot["totals"], snapshot.get("reporting") or []
     returned = sum(r["returned"] for r in reporting)
-    _summary_sheet(wb, _scope_rows(snapshot) + [
-        ["Kỳ báo cáo", f"Tháng {period['number']:02d}/{period['year']}"],
-        ["Từ ngày", (_date(period["start"]), DATE)], ["Đến ngày", (_date(period["end"]), DATE)],
-        ["Hạn nhập số liệu", (_date(period["deadline"]), DATE)],
-        ["Kỳ so sánh", _month_label(snapshot.get("previous_period")) or NO_DATA],
-        ["Số thôn/TDP", (totals["units"], INT)],
-        ["Đã báo cáo", (totals["reported"], INT)],
-        ["Tỷ lệ đã báo cáo", (_ratio(totals["reported"], totals["units"]), PCT)],
-        ["Đã duyệt", (totals["approved"], INT)],
-        ["Trả lại", (returned, INT)],
-        ["Đạt chuẩn", (totals["complete"], INT)],
-        ["Tỷ lệ đạt chuẩn", (_ratio(totals["complete"], totals["units"]), PCT)],
-        ["Chậm báo cáo", (totals["late"], INT)],
-        ["Mới đạt chuẩn", (snapshot["newly_complete"]["count"], INT)],
-        ["Không còn đạt chuẩn", (snapshot["slipped"]["count"], INT)],
-    ])
+    _summary_sheet(
+        wb,
+        _scope_rows(snapshot)
+        + [
+            ["Kỳ báo cáo", f"Tháng {period['number']:02d}/{period['year']}"],
+            ["Từ ngày", (_date(period["start"]), DATE)],
+            ["Đến ngày", (_date(period["end"]), DATE)],
+            ["Hạn nhập số liệu", (_date(period["deadline"]), DATE)],
+            ["Kỳ so sánh", _month_label(snapshot.get("previous_period")) or NO_DATA],
+            ["Số thôn/TDP", (totals["units"], INT)],
+            ["Đã báo cáo", (totals["reported"], INT)],
+            ["Tỷ lệ đã báo cáo", (_ratio(totals["reported"], totals["units"]), PCT)],
+            ["Đã duyệt", (totals["approved"], INT)],
+            ["Trả lại", (returned, INT)],
+            ["Đạt chuẩn", (totals["complete"], INT)],
+            ["Tỷ lệ đạt chuẩn", (_ratio(totals["complete"], totals["units"]), PCT)],
+            ["Chậm báo cáo", (totals["late"], INT)],
+            ["Mới đạt chuẩn", (snapshot["newly_complete"]["count"], INT)],
+            ["Không còn đạt chuẩn", (snapshot["slipped"]["count"], INT)],
+        ],
+    )
     _write_sheet(
-        wb, "Báo cáo",
-        [("Mã", TEXT), ("Phường/xã", TEXT), ("Số thôn/TDP", INT), ("Đã báo cáo", INT), ("Đã duyệt", INT),
-         ("Trả lại", INT), ("Đạt chuẩn", INT), ("Chậm báo cáo", INT)],
-        [[r["code"], r["name"], r["units"], r["reported"], r["approved"], r["returned"], r["complete"], r["late"]]
-         for r in reporting],
-        total=["", "Tổng cộng", totals["units"], totals["reported"], totals["approved"], returned,
-               totals["complete"], totals["late"]],
+        wb,
+        "Báo cáo",
+        [
+            ("Mã", TEXT),
+            ("Phường/xã", TEXT),
+            ("Số thôn/TDP", INT),
+            ("Đã báo cáo", INT),
+            ("Đã duyệt", INT),
+            ("Trả lại", INT),
+            ("Đạt chuẩn", INT),
+            ("Chậm báo cáo", INT),
+        ],
+        [
+            [r["code"], r["name"], r["units"], r["reported"], r["approved"], r["returned"], r["complete"], r["late"]]
+            for r in reporting
+        ],
+        total=[
+            "",
+            "Tổng cộng",
+            totals["units"],
+            totals["reported"],
+            totals["approved"],
+            returned,
+            totals["complete"],
+            totals["late"],
+        ],
     )
     if snapshot.get("late_units"):
-        _write_sheet(wb, "Chưa báo cáo", [("STT", INT), ("Thôn/Tổ dân phố", TEXT)],
-                     [[i, name] for i, name in enumerate(snapshot["late_units"], start=1)])
+        _write_sheet(
+            wb,
+            "Chưa báo cáo",
+            [("STT", INT), ("Thôn/Tổ dân phố", TEXT)],
+            [[i, name] for i, name in enumerate(snapshot["late_units"], start=1)],
+        )
     _criteria_sheet(wb, snapshot, "Tháng trước")
     _units_sheet(wb, "Mới đạt chuẩn", snapshot["newly_complete"])
     _units_sheet(wb, "Không còn đạt", snapshot["slipped"])
@@ -229,42 +292,76 @@ def _monthly_workbook(wb: Workbook, snapshot: dict) -> None:
         counts = [missing.get(n, 0) for n in numbers]
         column_totals = [a + b for a, b in zip(column_totals, counts, strict=True)]
         rows.append([gap["code"], gap["name"], *counts, sum(counts)])
-    _write_sheet(wb, "Còn thiếu",
-                 [("Mã", TEXT), ("Phường/xã", TEXT), *((f"TC {n}", INT) for n in numbers), ("Tổng", INT)],
-                 rows, total=["", "Tổng cộng", *column_totals, sum(column_totals)],
-                 notes=[["", "Số thôn/TDP chưa đạt từng tiêu chí (TC: tiêu chí, theo số thứ tự của bộ tiêu chí)"]])
+    _write_sheet(
+        wb,
+        "Còn thiếu",
+        [("Mã", TEXT), ("Phường/xã", TEXT), *((f"TC {n}", INT) for n in numbers), ("Tổng", INT)],
+        rows,
+        total=["", "Tổng cộng", *column_totals, sum(column_totals)],
+        notes=[["", "Số thôn/TDP chưa đạt từng tiêu chí (TC: tiêu chí, theo số thứ tự của bộ tiêu chí)"]],
+    )
 
 
 def _annual_workbook(wb: Workbook, snapshot: dict) -> None:
     period, totals, previous = snapshot["period"], snapshot["totals"], snapshot["previous_year"]
-    _summary_sheet(wb, _scope_rows(snapshot) + [
-        ["Năm", (period["year"], TEXT)],
-        ["Từ ngày", (_date(period["start"]), DATE)], ["Đến ngày", (_date(period["end"]), DATE)],
-        ["Số thôn/TDP", (totals["units"], INT)],
-        ["Tháng có số liệu gần nhất", _month_label(totals.get("month")) or NO_DATA],
-        ["Đã báo cáo", (totals["reported"], INT)],
-        ["Đạt chuẩn", (totals["complete"], INT)],
-        ["Tỷ lệ đạt chuẩn", (_ratio(totals["complete"], totals["units"]), PCT)],
-        ["Đạt chuẩn năm trước", (previous["complete"], INT)],
-    ])
-    _write_sheet(wb, "Theo tháng",
-                 [("Tháng", TEXT), ("Đã báo cáo", INT), ("Đạt chuẩn", INT), ("Tỷ lệ đạt/đã báo cáo", PCT)],
-                 [[_month_label(t["month"]), t["reported"], t["complete"], _ratio(t["complete"], t["reported"])]
-                  for t in snapshot.get("trend") or []])
+    _summary_sheet(
+        wb,
+        _scope_rows(snapshot)
+        + [
+            ["Năm", (period["year"], TEXT)],
+            ["Từ ngày", (_date(period["start"]), DATE)],
+            ["Đến ngày", (_date(period["end"]), DATE)],
+            ["Số thôn/TDP", (totals["units"], INT)],
+            ["Tháng có số liệu gần nhất", _month_label(totals.get("month")) or NO_DATA],
+            ["Đã báo cáo", (totals["reported"], INT)],
+            ["Đạt chuẩn", (totals["complete"], INT)],
+            ["Tỷ lệ đạt chuẩn", (_ratio(totals["complete"], totals["units"]), PCT)],
+            ["Đạt chuẩn năm trước", (previous["complete"], INT)],
+        ],
+    )
+    _write_sheet(
+        wb,
+        "Theo tháng",
+        [("Tháng", TEXT), ("Đã báo cáo", INT), ("Đạt chuẩn", INT), ("Tỷ lệ đạt/đã báo cáo", PCT)],
+        [
+            [_month_label(t["month"]), t["reported"], t["complete"], _ratio(t["complete"], t["reported"])]
+            for t in snapshot.get("trend") or []
+        ],
+    )
     _criteria_sheet(wb, snapshot, "Năm trước")
     _units_sheet(wb, "Đạt chuẩn", snapshot["reaching_standard"])
-    _write_sheet(wb, "Xếp hạng",
-                 [("Hạng", INT), ("Mã", TEXT), ("Phường/xã", TEXT), ("Số thôn/TDP", INT), ("Đạt chuẩn", INT),
-                  ("Tỷ lệ đạt chuẩn", PCT)],
-                 [[r["rank"], r["code"], r["name"], r["units"], r["complete"], r["share"] / 100]
-                  for r in snapshot.get("ranking") or []])
+    _write_sheet(
+        wb,
+        "Xếp hạng",
+        [
+            ("Hạng", INT),
+            ("Mã", TEXT),
+            ("Phường/xã", TEXT),
+            ("Số thôn/TDP", INT),
+            ("Đạt chuẩn", INT),
+            ("Tỷ lệ đạt chuẩn", PCT),
+        ],
+        [
+            [r["rank"], r["code"], r["name"], r["units"], r["complete"], r["share"] / 100]
+            for r in snapshot.get("ranking") or []
+        ],
+    )
     year, before = period["year"], previous["year"]
-    _write_sheet(wb, "So sánh năm trước",
-                 [("Nội dung", TEXT), (f"Năm {year}", INT), (f"Năm {before}", INT), ("Tăng/giảm", SIGNED)],
-                 [["Tháng có số liệu", _month_label(totals.get("month")) or NO_DATA,
-                   _month_label(previous.get("month")) or NO_DATA, None],
-                  ["Đã báo cáo", totals["reported"], previous["reported"], totals["reported"] - previous["reported"]],
-                  ["Đạt chuẩn", totals["complete"], previous["complete"], totals["complete"] - previous["complete"]]])
+    _write_sheet(
+        wb,
+        "So sánh năm trước",
+        [("Nội dung", TEXT), (f"Năm {year}", INT), (f"Năm {before}", INT), ("Tăng/giảm", SIGNED)],
+        [
+            [
+                "Tháng có số liệu",
+                _month_label(totals.get("month")) or NO_DATA,
+                _month_label(previous.get("month")) or NO_DATA,
+                None,
+            ],
+            ["Đã báo cáo", totals["reported"], previous["reported"], totals["reported"] - previous["reported"]],
+            ["Đạt chuẩn", totals["complete"], previous["complete"], totals["complete"] - previous["complete"]],
+        ],
+    )
 
 
 def xlsx_bytes(snapshot: dict) -> bytes:
@@ -333,7 +430,7 @@ def _title(snapshot: dict) -> str:
 
 
 def _symbol(number: str) -> str:
-    """"15" → "15/BC-UBND"; a full symbol ("15/BC-UBND", as Report.number is often filled in) stays."""
+    """Number and symbol: "15" → "15/BC-UBND"; a full symbol (as Report.number is often filled in) stays."""
     number = (number or "").strip()
     if not number:
         return ""
@@ -347,14 +444,27 @@ def _by_ward(unit_list: dict) -> dict:
         groups.setdefault(unit["ward"], []).append(unit["name"])
     count = unit_list.get("count", 0)
     shown = len(unit_list.get("units") or [])
-    return {"count": _num(count), "capped": count > shown, "shown": _num(shown),
-            "groups": [{"ward": ward, "names": names, "count": _num(len(names))} for ward, names in groups.items()]}
+    return {
+        "count": _num(count),
+        "capped": count > shown,
+        "shown": _num(shown),
+        "groups": [{"ward": ward, "names": names, "count": _num(len(names))} for ward, names in groups.items()],
+    }
 
 
 def _criteria_rows(snapshot: dict) -> list[dict]:
-    return [{"number": c["number"], "name": c["name"], "met": _num(c["met"]), "assessed": _num(c["assessed"]),
-             "share": _pct(c["met"], c["assessed"]), "previous": _num(c["previous"]), "change": _signed(c["change"])}
-            for c in snapshot.get("criteria") or []]
+    return [
+        {
+            "number": str(c["number"]),
+            "name": c["name"],
+            "met": _num(c["met"]),
+            "assessed": _num(c["assessed"]),
+            "share": _pct(c["met"], c["assessed"]),
+            "previous": _num(c["previous"]),
+            "change": _signed(c["change"]),
+        }
+        for c in snapshot.get("criteria") or []
+    ]
 
 
 def _monthly_context(snapshot: dict) -> dict:
@@ -369,14 +479,29 @@ def _monthly_context(snapshot: dict) -> dict:
             gaps.append({"name": gap["name"], "items": "; ".join(items), "total": _num(sum(missing.values()))})
     return {
         "previous_period": _month_label(snapshot.get("previous_period")),
-        "totals": {"units": _num(totals["units"]), "reported": _num(totals["reported"]),
-                   "reported_share": _pct(totals["reported"], totals["units"]),
-                   "approved": _num(totals["approved"]), "returned": _num(returned),
-                   "complete": _num(totals["complete"]), "complete_share": _pct(totals["complete"], totals["units"]),
-                   "late": _num(totals["late"]), "late_count": totals["late"]},
-        "reporting": [{"name": r["name"], "units": _num(r["units"]), "reported": _num(r["reported"]),
-                       "approved": _num(r["approved"]), "returned": _num(r["returned"]),
-                       "complete": _num(r["complete"]), "late": _num(r["late"])} for r in reporting],
+        "totals": {
+            "units": _num(totals["units"]),
+            "reported": _num(totals["reported"]),
+            "reported_share": _pct(totals["reported"], totals["units"]),
+            "approved": _num(totals["approved"]),
+            "returned": _num(returned),
+            "complete": _num(totals["complete"]),
+            "complete_share": _pct(totals["complete"], totals["units"]),
+            "late": _num(totals["late"]),
+            "late_count": totals["late"],
+        },
+        "reporting": [
+            {
+                "name": r["name"],
+                "units": _num(r["units"]),
+                "reported": _num(r["reported"]),
+                "approved": _num(r["approved"]),
+                "returned": _num(r["returned"]),
+                "complete": _num(r["complete"]),
+                "late": _num(r["late"]),
+            }
+            for r in reporting
+        ],
         "late_units": snapshot.get("late_units") or [],
         "newly_complete": _by_ward(snapshot["newly_complete"]),
         "slipped": _by_ward(snapshot["slipped"]),
@@ -387,26 +512,51 @@ def _monthly_context(snapshot: dict) -> dict:
 def _annual_context(snapshot: dict) -> dict:
     totals, previous = snapshot["totals"], snapshot["previous_year"]
     return {
-        "totals": {"units": _num(totals["units"]), "month": _month_label(totals.get("month")),
-                   "reported": _num(totals["reported"]), "complete": _num(totals["complete"]),
-                   "complete_share": _pct(totals["complete"], totals["units"])},
-        "trend": [{"month": _month_label(t["month"]), "reported": _num(t["reported"]),
-                   "complete": _num(t["complete"]), "share": _pct(t["complete"], t["reported"])}
-                  for t in snapshot.get("trend") or []],
+        "totals": {
+            "units": _num(totals["units"]),
+            "month": _month_label(totals.get("month")),
+            "reported": _num(totals["reported"]),
+            "complete": _num(totals["complete"]),
+            "complete_share": _pct(totals["complete"], totals["units"]),
+        },
+        "trend": [
+            {
+                "month": _month_label(t["month"]),
+                "reported": _num(t["reported"]),
+                "complete": _num(t["complete"]),
+                "share": _pct(t["complete"], t["reported"]),
+            }
+            for t in snapshot.get("trend") or []
+        ],
         "reaching": _by_ward(snapshot["reaching_standard"]),
-        "ranking": [{"rank": r["rank"], "name": r["name"], "units": _num(r["units"]),
-                     "complete": _num(r["complete"]), "share": _pct(r["share"])}
-                    for r in snapshot.get("ranking") or []],
-        "previous": {"year": previous["year"], "month": _month_label(previous.get("month")),
-                     "reported": _num(previous["reported"]), "complete": _num(previous["complete"]),
-                     "reported_change": _signed(totals["reported"] - previous["reported"]),
-                     "complete_change": _signed(totals["complete"] - previous["complete"])},
+        "ranking": [
+            {
+                "rank": str(r["rank"]),
+                "name": r["name"],
+                "units": _num(r["units"]),
+                "complete": _num(r["complete"]),
+                "share": _pct(r["share"]),
+            }
+            for r in snapshot.get("ranking") or []
+        ],
+        "previous": {
+            "year": str(previous["year"]),
+            "month": _month_label(previous.get("month")),
+            "reported": _num(previous["reported"]),
+            "complete": _num(previous["complete"]),
+            "reported_change": _signed(totals["reported"] - previous["reported"]),
+            "complete_change": _signed(totals["complete"] - previous["complete"]),
+        },
     }
 
 
-def pdf_context(snapshot: dict, *, number: str = "", place: str = "", signer_title: str = "",
-                issued_on: date | None = None) -> dict:
-    """Everything the template shows, already formatted (numbers 1.234 and 12,5; dates dd/mm/yyyy)."""
+def pdf_context(
+    snapshot: dict, *, number: str = "", place: str = "", signer_title: str = "", issued_on: date | None = None
+) -> dict:
+    """Everything the template shows, already formatted as text (numbers 1.234 and 12,5; dates dd/mm/yyyy).
+
+    No int reaches the template: with USE_THOUSAND_SEPARATOR it would print the year 2026 as "2.026".
+    """
     scope, period = snapshot["scope"], snapshot["period"]
     scope_name = _scope_name(scope)
     line1, line2 = _issuing_body(scope)
@@ -418,22 +568,30 @@ def pdf_context(snapshot: dict, *, number: str = "", place: str = "", signer_tit
         "body_line2": line2,
         "symbol": _symbol(number),
         "doc_symbol": DOC_SYMBOL,
-        "place_date": _place_date(place.strip() or scope["city"], issued_on or date.today()),
+        "place_date": _place_date((place or "").strip() or scope["city"], issued_on or timezone.localdate()),
         "title": _title(snapshot),
         "scope_line": f"trên địa bàn {_lower_first(scope_name)}",
         "is_city": not scope.get("ward"),
-        "period": {"year": period["year"], "number": period.get("number"), "start": _dmy(period["start"]),
-                   "end": _dmy(period["end"]), "deadline": _dmy(period.get("deadline"))},
+        "has_units": snapshot["totals"]["units"] > 0,
+        "period": {
+            "year": str(period["year"]),
+            "start": _dmy(period["start"]),
+            "end": _dmy(period["end"]),
+            "deadline": _dmy(period.get("deadline")),
+        },
         "criteria_set": criteria_set,
         "criteria": _criteria_rows(snapshot),
-        "signer_title": (signer_title or "Chủ tịch").upper(),
+        # "Phó Chủ tịch", or two lines for a deputy: "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH".
+        "signer_lines": [line.strip().upper() for line in (signer_title or "").splitlines() if line.strip()]
+        or ["CHỦ TỊCH"],
     }
     context.update(_monthly_context(snapshot) if snapshot["kind"] == "monthly" else _annual_context(snapshot))
     return context
 
 
-def pdf_bytes(snapshot: dict, *, number: str = "", place: str = "", signer_title: str = "",
-              issued_on: date | None = None) -> bytes:
+def pdf_bytes(
+    snapshot: dict, *, number: str = "", place: str = "", signer_title: str = "", issued_on: date | None = None
+) -> bytes:
     """The snapshot as a signed-ready report: A4, NĐ 30/2020 header, numbered parts, signature and recipients."""
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration

@@ -79,12 +79,20 @@ def neighbourhoods_by_closeness(ward: Ward, period: Period):
 REPORTED = (Submission.Status.SUBMITTED, Submission.Status.APPROVED)
 
 
-def neighbourhood_set(period: Period, criteria_set_id: int | None = None):
-    """The neighbourhood-level criteria set a dashboard shows: the one asked for, or the one in force."""
+def neighbourhood_set(period: Period, criteria_set_id: int | None = None, wards=None):
+    """The neighbourhood-level criteria set a dashboard shows: the one asked for, else the one the
+    wards reported against that month, else the one in force."""
+    from django.db.models import Count
+
     from campaigns.models import CriteriaSet, Level
 
     if criteria_set_id:
         return CriteriaSet.objects.filter(pk=criteria_set_id).first()
+    if wards is not None:
+        used = (Submission.objects.filter(period=period, ward__in=wards, neighbourhood__isnull=False)
+                .values("criteria_set").annotate(n=Count("id")).order_by("-n", "criteria_set").first())
+        if used:
+            return CriteriaSet.objects.get(pk=used["criteria_set"])
     return CriteriaSet.objects.in_force(period.end, Level.NEIGHBOURHOOD).order_by("-version").first()
 
 

@@ -25,7 +25,13 @@ def _previous_month(period: Period) -> Period | None:
     return Period.objects.filter(kind=Period.Kind.MONTH, start__lt=period.start).order_by("-start").first()
 
 
-def _set_for(period: Period) -> CriteriaSet | None:
+def _set_for(period: Period, wards=None) -> CriteriaSet | None:
+    """The neighbourhood set the scope's units reported against in `period` (else the one in force)."""
+    if wards is not None:
+        used = (Submission.objects.filter(period=period, ward__in=wards, neighbourhood__isnull=False)
+                .values("criteria_set").annotate(n=Count("id")).order_by("-n", "criteria_set").first())
+        if used:
+            return CriteriaSet.objects.get(pk=used["criteria_set"])
     return CriteriaSet.objects.in_force(period.end, Level.NEIGHBOURHOOD).order_by("-version").first()
 
 
@@ -74,7 +80,7 @@ def monthly_snapshot(*, city: City, ward: Ward | None, period: Period, today: da
     """Who reported and who is late, criteria met and their change, units newly meeting or slipping, gaps."""
     today = today or date.today()
     wards = _scope_wards(city, ward)
-    criteria_set = _set_for(period)
+    criteria_set = _set_for(period, wards)
     previous = _previous_month(period)
     units = dict(Neighbourhood.objects.current(period.end).filter(ward__in=wards)
                  .values_list("ward_id").annotate(n=Count("id")))
@@ -142,7 +148,7 @@ def annual_snapshot(*, city: City, ward: Ward | None, period: Period, today: dat
     wards = _scope_wards(city, ward)
     months = list(Period.objects.filter(kind=Period.Kind.MONTH, year=year).order_by("start"))
     last_year_months = list(Period.objects.filter(kind=Period.Kind.MONTH, year=year - 1).order_by("start"))
-    criteria_set = _set_for(months[-1] if months else period)
+    criteria_set = _set_for(months[-1] if months else period, wards)
     per_month = {
         row["period_id"]: row for row in Submission.objects.filter(
             period__in=months + last_year_months, ward__in=wards, neighbourhood__isnull=False)

@@ -55,12 +55,15 @@ def city_dashboard(request):
             return redirect("reports:ward-dashboard", code=wards[0].code)
         if not wards:
             raise Http404
-    city = scope.cities_visible_to(request.user).order_by("pk").first()
+    if request.GET.get("city"):
+        city = scope.get_city_for_user(request.user, request.GET["city"])
+    else:
+        city = scope.cities_visible_to(request.user).order_by("pk").first()
     if city is None:
         raise Http404
     period = _period(request)
-    criteria_set = selectors.neighbourhood_set(period, _int(request.GET.get("set")))
     wards = scope.wards_visible_to(request.user).filter(city=city)
+    criteria_set = selectors.neighbourhood_set(period, _int(request.GET.get("set")), wards)
     filterset = DashboardWardFilter(request.GET, queryset=wards)
     shown = filterset.qs
     rows = selectors.ward_rows(shown, period, criteria_set)
@@ -121,7 +124,8 @@ def _export(table, rows, shares, trend, criteria_set, period):
 def ward_dashboard(request, code: str):
     ward = scope.get_ward_for_user(request.user, code)
     period = _period(request)
-    criteria_set = selectors.neighbourhood_set(period, _int(request.GET.get("set")))
+    single = scope.wards_visible_to(request.user).filter(pk=ward.pk)
+    criteria_set = selectors.neighbourhood_set(period, _int(request.GET.get("set")), single)
     hoods = selectors.neighbourhoods_by_closeness(ward, period)
     criteria = list(criteria_set.criteria.all()) if criteria_set else []
     met = {}
@@ -130,7 +134,6 @@ def ward_dashboard(request, code: str):
             "submission__neighbourhood_id", "criterion_id", "is_met"):
         met.setdefault(row["submission__neighbourhood_id"], {})[row["criterion_id"]] = row["is_met"]
     rows = [{"hood": h, "cells": [met.get(h.pk, {}).get(c.pk) for c in criteria]} for h in hoods]
-    single = scope.wards_visible_to(request.user).filter(pk=ward.pk)
     shares = selectors.criterion_shares(single, period, criteria_set)
     trend = selectors.monthly_trend(single, period, criteria_set)
     if request.GET.get("format") == "csv":

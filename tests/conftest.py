@@ -17,6 +17,17 @@ Role = Membership.Role
 
 
 @pytest.fixture(autouse=True)
+def _eager_celery():
+    """Tasks run in-process in tests, except in the one test that starts a real worker."""
+    from portal.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = eager
+
+
+@pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -136,7 +136,12 @@ def criteria_set_new_version(*, criteria_set: CriteriaSet, user, effective_from:
     """
     effective_from = effective_from or timezone.localdate()
     with transaction.atomic():
-        latest = CriteriaSet.objects.filter(code=criteria_set.code).order_by("-version").first()
+        latest = CriteriaSet.objects.select_for_update().filter(code=criteria_set.code).order_by("-version").first()
+        if latest.pk != criteria_set.pk:  # copying v1 while v2 exists would leave v2 in force forever
+            raise ValidationError(_("Version %(version)s of this set already exists: copy the latest version "
+                                    "instead.") % {"version": latest.version})
+        if effective_from <= criteria_set.effective_from:
+            raise ValidationError(_("The new version must come into force after this one."))
         copy = CriteriaSet.objects.create(
             code=criteria_set.code, version=latest.version + 1, name=criteria_set.name, level=criteria_set.level,
             unit_kinds=list(criteria_set.unit_kinds), document_number=criteria_set.document_number,

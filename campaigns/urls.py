@@ -1,6 +1,6 @@
 from django.urls import path
 
-from campaigns.views import entry, excel
+from campaigns.views import entry, excel, sets
 
 app_name = "campaigns"
 
@@ -15,4 +15,8 @@ urlpatterns = [
     path("submission/<int:pk>/<str:action>/", entry.submission_action, name="submission-action"),
     path("result/<int:pk>/", entry.result_detail, name="result-detail"),
     path("evidence/<int:pk>/", entry.evidence_file, name="evidence"),
+    path("sets/", sets.set_list, name="set-list"),
+    path("sets/<int:pk>/", sets.set_detail, name="set-detail"),
+    path("sets/<int:pk>/new-version/", sets.set_new_version, name="set-new-version"),
+    path("indicators/<int:pk>/edit/", sets.indicator_edit, name="indicator-edit"),
 ]

@@ -37,6 +37,7 @@ BENCH_SIZE ?= --wards 166 --neighbourhoods 4000 --months 36 --indicators 25
 bench: install
 	@test -n "$$DATABASE_URL" || (echo "make bench needs DATABASE_URL (PostgreSQL)"; exit 1)
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py seed_scale $(BENCH_SIZE)
 	$(PY) manage.py bench --output bench/results.json
 

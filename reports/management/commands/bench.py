@@ -100,7 +100,7 @@ class Command(BaseCommand):
 
         user, _ = get_user_model().objects.get_or_create(username="bench-leader")
         Membership.objects.get_or_create(user=user, role=Membership.Role.CITY_LEADER, city=city)
-        client = Client()
+        client = Client(HTTP_HOST="localhost")
         client.force_login(user)
         url = reverse("reports:dashboard") + f"?city={city.code}&period={last_month.pk}"
         client.get(url)  # warm up

@@ -22,7 +22,7 @@ def _hash(data: dict) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def _choice(value, choices, what: str, where: str):
+def _choice(value, choices, what, where: str):
     if value not in choices.values:
         raise ValidationError(_("%(where)s: “%(value)s” is not a valid %(what)s.")
                               % {"where": where, "value": value, "what": what})
@@ -68,7 +68,7 @@ def criteria_set_load(data: dict) -> tuple[CriteriaSet, str]:
         document = data.get("document", {})
         fields = {
             "name": nfc(data["name"]),
-            "level": _choice(data["level"], Level, "level", code),
+            "level": _choice(data["level"], Level, CriteriaSet._meta.get_field("level").verbose_name, code),
             "unit_kinds": list(data.get("unit_kinds", [])),
             "document_number": document.get("number", ""),
             "document_date": document.get("date"),
@@ -98,7 +98,7 @@ def criteria_set_load(data: dict) -> tuple[CriteriaSet, str]:
             ).update(effective_to=fields["effective_from"])
         for c_order, c in enumerate(data.get("criteria", []), start=1):
             where = f"{code} {_('criterion')} {c['number']}"
-            rule = _choice(c.get("rule", Rule.ALL), Rule, "rule", where)
+            rule = _choice(c.get("rule", Rule.ALL), Rule, Criterion._meta.get_field("rule").verbose_name, where)
             _check_rule(rule, c, where)
             criterion = Criterion.objects.create(
                 criteria_set=criteria_set, number=str(c["number"]), name=nfc(c["name"]),
@@ -109,16 +109,16 @@ def criteria_set_load(data: dict) -> tuple[CriteriaSet, str]:
                 where = f"{code} {i['code']}"
                 Indicator.objects.create(
                     criterion=criterion, code=str(i["code"]), name=nfc(i["name"]),
-                    kind=_choice(i["kind"], IndicatorKind, "kind", where), unit=i.get("unit", ""),
-                    comparator=_choice(i.get("comparator", Comparator.GTE), Comparator, "comparator", where),
+                    kind=_choice(i["kind"], IndicatorKind, Indicator._meta.get_field("kind").verbose_name, where), unit=i.get("unit", ""),
+                    comparator=_choice(i.get("comparator", Comparator.GTE), Comparator, Indicator._meta.get_field("comparator").verbose_name, where),
                     threshold=None if i.get("threshold") is None else Decimal(str(i["threshold"])),
                     zone_thresholds={k: str(v) for k, v in (i.get("zones") or {}).items()},
                     threshold_is_example=bool(i.get("example", False)),
                     max_points=i.get("max_points"),
                     frequency=_choice(i.get("frequency", Indicator.Frequency.MONTHLY), Indicator.Frequency,
-                                      "frequency", where),
-                    source=_choice(i.get("source", ""), Indicator.Source, "source", where),
-                    bounded_by=_choice(i.get("bounded_by", ""), Indicator.Bound, "bound", where),
+                                      Indicator._meta.get_field("frequency").verbose_name, where),
+                    source=_choice(i.get("source", ""), Indicator.Source, Indicator._meta.get_field("source").verbose_name, where),
+                    bounded_by=_choice(i.get("bounded_by", ""), Indicator.Bound, Indicator._meta.get_field("bounded_by").verbose_name, where),
                     order=i_order,
                 )
         return criteria_set, outcome

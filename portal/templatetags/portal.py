@@ -19,3 +19,18 @@ def get_item(mapping, key):
         return mapping.get(key)
     except AttributeError:
         return None
+
+
+@register.filter
+def status_label(value: str | None) -> str:
+    """A submission's status as people read it ("Đã gửi"), or "Not started" when there is none."""
+    from django.utils.translation import gettext
+
+    from campaigns.models import Submission
+
+    if not value:
+        return gettext("Not started")
+    try:
+        return str(Submission.Status(value).label)
+    except ValueError:
+        return value

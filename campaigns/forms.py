@@ -1,10 +1,14 @@
 """The entry form of one unit and period: one field per indicator, grouped by criterion."""
 
+from decimal import Decimal
+
 import filetype
 from django import forms
+from django.utils import numberformat
+from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.evaluation import IndicatorKind
+from campaigns.evaluation import IndicatorKind, display
 from campaigns.models import Indicator, Result
 from portal.numbers import parse_number
 
@@ -23,6 +27,26 @@ def check_evidence(upload) -> str:
         raise forms.ValidationError(
             _("“%(name)s” is not a JPG or PNG photo or a PDF document.") % {"name": upload.name})
     return kind.mime
+
+
+def _as_input(kind: str, value: Decimal) -> str:
+    """A stored number as the entry box shows it, written so that parse_number reads back the same number.
+
+    Shown as people read it (1.234,5) where that reads back unchanged; in English "1,234" would read back
+    as 1.234 (a comma alone is the Vietnamese decimal comma), so there it is written without grouping
+    ("1234"), and a decimal that looks like a group of thousands ("1.234") gets a trailing zero ("1.2340").
+    """
+    shown = display(kind, value)
+    number = Decimal(value).normalize()
+    places = max(0, -number.as_tuple().exponent)
+    plain = numberformat.format(number, get_format("DECIMAL_SEPARATOR"), decimal_pos=places, use_l10n=False)
+    for text in (shown, plain, f"{plain}0" if places else plain):
+        try:
+            if parse_number(text) == value:
+                return text
+        except ValueError:
+            continue
+    return plain
 
 
 class ResultsForm(forms.Form):
@@ -64,9 +88,7 @@ class ResultsForm(forms.Form):
                                    widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}))
         initial = ""
         if result is not None and result.value is not None:
-            from campaigns.evaluation import display
-
-            initial = display(indicator.kind, result.value)
+            initial = _as_input(indicator.kind, result.value)
         return forms.CharField(label=label, required=False, initial=initial,
                                widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off",
                                                              "class": "form-control form-control-sm"}))

@@ -11,13 +11,15 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from campaigns import periods, services
 from campaigns.evaluation import shortfall
 from campaigns.forms import ReopenForm, ResultsForm, ReturnForm, check_evidence
-from campaigns.models import CriterionResult, Evidence, Period, Result, Submission
+from campaigns.models import CriterionResult, Evidence, Indicator, Period, Result, Submission
 from portal import scope
 from portal.models import HistoryEntry, history_record
 
@@ -97,7 +99,7 @@ def entry(request, period_pk: int, code: str | None = None, hood_pk: int | None 
         raise Http404(_("No criteria set applies to this unit in this period."))
     if request.method == "POST" and not can_edit:
         raise PermissionDenied
-    results = {r.indicator_id: r for r in submission.results.select_related("updated_by")} if submission.pk else {}
+    results = _results_of(submission)
     editable = can_edit and (submission.pk is None or submission.is_editable) and not period.is_locked
     indicators = [i for c in submission.criteria_set.criteria.prefetch_related("indicators") for i in c.indicators.all()]
     conflicts = {}
@@ -117,7 +119,9 @@ def entry(request, period_pk: int, code: str | None = None, hood_pk: int | None 
                 data = request.POST.copy()
                 for c in exc.conflicts:
                     data[f"ver_{c.indicator.pk}"] = c.theirs.version
-                results = {r.indicator_id: r for r in submission.results.select_related("updated_by")}
+                # A submission created by this request was rolled back with the conflict.
+                submission = services.submission_for(unit, period, create=False)
+                results = _results_of(submission)
                 form = ResultsForm(data, indicators=indicators, results=results, editable=editable, profile=profile)
                 form.is_valid()
                 messages.error(request, _("Someone else changed some of these results while you were typing. "
@@ -152,6 +156,33 @@ def entry(request, period_pk: int, code: str | None = None, hood_pk: int | None 
         "conflicts": conflicts, "evidence": evidence, "can_review": scope.can_review_ward(request.user, ward),
         "history": HistoryEntry.objects.for_object(submission)[:20] if submission.pk else [],
     })
+
+
+def _results_of(submission: Submission) -> dict[int, Result]:
+    """Indicator id → result: the saved ones, or for a submission not created yet those it will start with."""
+    if submission.pk:
+        return {r.indicator_id: r for r in submission.results.select_related("updated_by")}
+    return _carried_over(submission)
+
+
+def _carried_over(submission: Submission) -> dict[int, Result]:
+    """The yearly results a new submission starts with, unsaved, as services.submission_for will copy them.
+
+    Shown in the form before the submission exists, with the version the copies will have, so that the first
+    save neither shows them empty nor mistakes them for a change made meanwhile by someone else.
+    """
+    earlier = Result.objects.filter(
+        submission__criteria_set=submission.criteria_set, submission__ward=submission.ward,
+        submission__neighbourhood=submission.neighbourhood, submission__period__kind=submission.period.kind,
+        submission__period__year=submission.period.year, submission__period__start__lt=submission.period.start,
+        indicator__frequency=Indicator.Frequency.YEARLY,
+    ).order_by("indicator_id", "-submission__period__start")
+    latest = {}
+    for result in earlier:
+        latest.setdefault(result.indicator_id, result)
+    version = Result._meta.get_field("version").default  # what bulk_create gives the copies
+    return {pk: Result(indicator_id=pk, value=r.value, text=r.text, is_met=r.is_met, note=r.note, version=version)
+            for pk, r in latest.items()}
 
 
 def _check_files(request, indicators) -> list[str]:
@@ -218,7 +249,11 @@ def submission_action(request, pk: int, action: str):
             raise Http404
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    return redirect(request.POST.get("next") or _back(submission))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        target = _back(submission)  # never off the site, whatever the form says
+    return redirect(target)
 
 
 @login_required
@@ -257,9 +292,16 @@ def _history_csv(result: Result) -> HttpResponse:
     for entry in HistoryEntry.objects.for_object(result).order_by("at"):
         who = f"{entry.user.last_name} {entry.user.first_name}".strip() or entry.user.username if entry.user else ""
         for field, (old, new) in (entry.changes or {"": [None, None]}).items():
-            writer.writerow([entry.at.strftime("%d/%m/%Y %H:%M"), who, entry.action, field, old or "", new or "",
-                             entry.reason])
+            # In Việt Nam time, as the page shows it (entry.at is UTC).
+            writer.writerow([timezone.localtime(entry.at).strftime("%d/%m/%Y %H:%M"), _csv_text(who), entry.action,
+                             field, _csv_text(old), _csv_text(new), _csv_text(entry.reason)])
     return response
+
+
+def _csv_text(value) -> str:
+    """Text typed by people, made safe for Excel: a cell starting with = + - @ would run as a formula."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 @login_required

@@ -21,6 +21,8 @@ run: install
 	DEBUG=1 $(PY) manage.py runserver $(HOST)
 
 test: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 

@@ -6,8 +6,19 @@ from campaigns.models import CriteriaSet, Criterion, Evidence, Indicator, Period
 class IndicatorInline(admin.TabularInline):
     model = Indicator
     extra = 0
-    fields = ["code", "name", "kind", "unit", "comparator", "threshold", "zone_thresholds", "threshold_is_example",
-              "frequency", "source", "order"]
+    fields = [
+        "code",
+        "name",
+        "kind",
+        "unit",
+        "comparator",
+        "threshold",
+        "zone_thresholds",
+        "threshold_is_example",
+        "frequency",
+        "source",
+        "order",
+    ]
 
 
 class CriterionInline(admin.TabularInline):

@@ -54,15 +54,20 @@ def load(today: date | None = None) -> int:
         periods.periods_ensure(year)
     current = periods.current_month(today)
     months = list(Period.objects.filter(kind=Period.Kind.MONTH, start__lte=current.start).order_by("-start")[:12])
-    staff = {m.ward.code: m.user for m in Membership.objects.filter(
-        role=Membership.Role.WARD_STAFF).select_related("user", "ward")}
-    leaders = {m.ward.code: m.user for m in Membership.objects.filter(
-        role=Membership.Role.WARD_LEADER).select_related("user", "ward")}
+    staff = {
+        m.ward.code: m.user
+        for m in Membership.objects.filter(role=Membership.Role.WARD_STAFF).select_related("user", "ward")
+    }
+    leaders = {
+        m.ward.code: m.user
+        for m in Membership.objects.filter(role=Membership.Role.WARD_LEADER).select_related("user", "ward")
+    }
     added = 0
     for ward in Ward.objects.filter(code__in=DEMO_RESULT_WARDS).order_by("code"):
         units = [ward, *ward.neighbourhoods.current(today).order_by("search_key")]
-        strength = {u.pk if u is not ward else "ward": random.Random(f"{ward.code}:{u.name}").uniform(0.55, 0.97)
-                    for u in units}
+        strength = {
+            u.pk if u is not ward else "ward": random.Random(f"{ward.code}:{u.name}").uniform(0.55, 0.97) for u in units
+        }
         author = staff.get(ward.code)
         reviewer = leaders.get(ward.code) or author
         for age, period in enumerate(reversed(months)):  # oldest first
@@ -71,8 +76,10 @@ def load(today: date | None = None) -> int:
                 key = "ward" if unit is ward else unit.pk
                 if unit is not ward and Submission.objects.filter(period=period, neighbourhood=unit).exists():
                     continue
-                if unit is ward and Submission.objects.filter(period=period, ward=ward,
-                                                              neighbourhood__isnull=True).exists():
+                if (
+                    unit is ward
+                    and Submission.objects.filter(period=period, ward=ward, neighbourhood__isnull=True).exists()
+                ):
                     continue
                 # One generator per unit and month: reloading gives the same values and skips the same units.
                 rng = random.Random(f"{ward.code}:{key}:{period.year}-{period.number}")
@@ -83,8 +90,11 @@ def load(today: date | None = None) -> int:
                 if submission is None:
                     continue
                 chance = min(0.99, strength[key] + 0.25 * progress)
-                indicators = [i for c in submission.criteria_set.criteria.prefetch_related("indicators")
-                              for i in c.indicators.all()]
+                indicators = [
+                    i
+                    for c in submission.criteria_set.criteria.prefetch_related("indicators")
+                    for i in c.indicators.all()
+                ]
                 existing = set(submission.results.values_list("indicator_id", flat=True))
                 profile = services.unit_profile(submission)
                 new = []
@@ -92,30 +102,43 @@ def load(today: date | None = None) -> int:
                     if i.pk in existing:
                         continue
                     value = services.profile_value(i, profile) if i.source else _value(rng, i, chance)
-                    new.append(Result(submission=submission, indicator=i, value=value,
-                                      is_met=i.is_met(value, ward.zone), updated_by=author))
+                    new.append(
+                        Result(
+                            submission=submission,
+                            indicator=i,
+                            value=value,
+                            is_met=i.is_met(value, ward.zone),
+                            updated_by=author,
+                        )
+                    )
                 Result.objects.bulk_create(new)
                 services.submission_evaluate(submission)
                 when = timezone.make_aware(datetime.combine(period.deadline, time(9)))
                 status, reason = _status(rng, is_current, age, len(months))
                 Submission.objects.filter(pk=submission.pk).update(
-                    status=status, return_reason=reason,
+                    status=status,
+                    return_reason=reason,
                     submitted_by=author if status != Submission.Status.DRAFT else None,
                     submitted_at=when if status != Submission.Status.DRAFT else None,
-                    reviewed_by=reviewer if status in (Submission.Status.APPROVED, Submission.Status.RETURNED)
+                    reviewed_by=reviewer
+                    if status in (Submission.Status.APPROVED, Submission.Status.RETURNED)
                     else None,
-                    reviewed_at=when if status in (Submission.Status.APPROVED, Submission.Status.RETURNED)
-                    else None,
+                    reviewed_at=when if status in (Submission.Status.APPROVED, Submission.Status.RETURNED) else None,
                 )
                 if status != Submission.Status.DRAFT:
-                    history_record(obj=submission, user=author, action="submit",
-                                   changes={"status": ["Nháp", "Đã gửi"]})
+                    history_record(obj=submission, user=author, action="submit", changes={"status": ["Nháp", "Đã gửi"]})
                 if status == Submission.Status.APPROVED:
-                    history_record(obj=submission, user=reviewer, action="approve",
-                                   changes={"status": ["Đã gửi", "Đã duyệt"]})
+                    history_record(
+                        obj=submission, user=reviewer, action="approve", changes={"status": ["Đã gửi", "Đã duyệt"]}
+                    )
                 if status == Submission.Status.RETURNED:
-                    history_record(obj=submission, user=reviewer, action="return",
-                                   changes={"status": ["Đã gửi", "Trả lại"]}, reason=reason)
+                    history_record(
+                        obj=submission,
+                        user=reviewer,
+                        action="return",
+                        changes={"status": ["Đã gửi", "Trả lại"]},
+                        reason=reason,
+                    )
                 added += 1
     return added
 

@@ -86,8 +86,9 @@ def shortfall(kind: str, comparator: str, value, threshold) -> Decimal | None:
     return abs(limit - number)
 
 
-def criterion_met(rule: str, *, met: list[bool | None], points: list[Decimal | None],
-                  k: int | None = None, min_points=None) -> bool:
+def criterion_met(
+    rule: str, *, met: list[bool | None], points: list[Decimal | None], k: int | None = None, min_points=None
+) -> bool:
     """Whether a criterion is met from its indicators' outcomes.
 
     `met` holds each indicator's outcome (None: not entered, which never counts as met);

@@ -94,7 +94,11 @@ class UploadError(NamedTuple):
     def __str__(self) -> str:
         if self.row:
             return _("Sheet %(sheet)s, row %(row)s, column %(column)s: %(message)s") % {
-                "sheet": self.sheet, "row": self.row, "column": self.column, "message": self.message}
+                "sheet": self.sheet,
+                "row": self.row,
+                "column": self.column,
+                "message": self.message,
+            }
         return self.message
 
 
@@ -138,8 +142,19 @@ class UploadRow:
         return display(self.indicator.kind, self._raw(self.value, self.text))
 
     def key(self) -> str:
-        return "|".join(str(x) for x in (self.neighbourhood.pk, self.indicator.pk, self.old_value, self.old_text,
-                                          self.old_note, self.value, self.text, self.note))
+        return "|".join(
+            str(x)
+            for x in (
+                self.neighbourhood.pk,
+                self.indicator.pk,
+                self.old_value,
+                self.old_text,
+                self.old_note,
+                self.value,
+                self.text,
+                self.note,
+            )
+        )
 
 
 @dataclass
@@ -199,7 +214,8 @@ def _units(ward: Ward, period: Period) -> list[_Unit]:
     existing = {
         s.neighbourhood_id: s
         for s in Submission.objects.filter(period=period, neighbourhood__in=hoods).select_related(
-            "criteria_set", "period", "ward")
+            "criteria_set", "period", "ward"
+        )
     }
     sets_by_kind = {}
     pairs = []
@@ -215,8 +231,11 @@ def _units(ward: Ward, period: Period) -> list[_Unit]:
         pairs.append((hood, submission))
     set_ids = {s.criteria_set_id for _h, s in pairs}
     indicators = defaultdict(list)
-    for indicator in (Indicator.objects.filter(criterion__criteria_set_id__in=set_ids)
-                      .select_related("criterion").order_by("criterion__order", "order", "id")):
+    for indicator in (
+        Indicator.objects.filter(criterion__criteria_set_id__in=set_ids)
+        .select_related("criterion")
+        .order_by("criterion__order", "order", "id")
+    ):
         indicators[indicator.criterion.criteria_set_id].append(indicator)
     results = defaultdict(dict)
     for result in Result.objects.filter(submission__in=[s for _h, s in pairs if s.pk]):
@@ -239,11 +258,15 @@ def _carried_over(ward: Ward, period: Period, pairs: list[tuple]) -> dict[int, d
     set_of = {hood.pk: submission.criteria_set_id for hood, submission in pairs}
     earlier = (
         Result.objects.filter(
-            submission__ward=ward, submission__neighbourhood__in=list(set_of),
-            submission__period__kind=period.kind, submission__period__year=period.year,
+            submission__ward=ward,
+            submission__neighbourhood__in=list(set_of),
+            submission__period__kind=period.kind,
+            submission__period__year=period.year,
             submission__period__start__lt=period.start,
             indicator__frequency=Indicator.Frequency.YEARLY,
-        ).select_related("submission").order_by("indicator_id", "-submission__period__start")
+        )
+        .select_related("submission")
+        .order_by("indicator_id", "-submission__period__start")
     )
     latest = defaultdict(dict)
     for result in earlier:
@@ -257,7 +280,7 @@ def _carried_over(ward: Ward, period: Period, pairs: list[tuple]) -> dict[int, d
 
 
 def threshold_text(indicator: Indicator, zone: str | None) -> str:
-    """"≥ 90 %", "Có", "" …: what the indicator asks for, as written in the file (Vietnamese)."""
+    """ "≥ 90 %", "Có", "" …: what the indicator asks for, as written in the file (Vietnamese)."""
     threshold = indicator.threshold_for(zone)
     if indicator.kind == IndicatorKind.TEXT:
         return ""
@@ -358,20 +381,32 @@ def _guide(sheet, ward: Ward, period: Period) -> None:
         ("Hướng dẫn nhập kết quả bằng Excel", True),
         (f"Đơn vị: {ward.name} (mã {ward.code}) · Kỳ: {period_label}", False),
         ("", False),
-        (f"1. Chỉ điền cột “{COL_VALUE}” và, nếu cần, cột “{COL_NOTE}” của trang “{SHEET}”. "
-         f"Không sửa các cột “{COL_UNIT}” và “{COL_CODE}”; không đổi tên dòng tiêu đề.", False),
+        (
+            f"1. Chỉ điền cột “{COL_VALUE}” và, nếu cần, cột “{COL_NOTE}” của trang “{SHEET}”. "
+            f"Không sửa các cột “{COL_UNIT}” và “{COL_CODE}”; không đổi tên dòng tiêu đề.",
+            False,
+        ),
         ("2. Chỉ tiêu Có/Không: ghi “Có” hoặc “Không” (cũng nhận x, 1, 0).", False),
-        ("3. Số: ghi theo kiểu Việt Nam, ví dụ 1.234,5 (dấu chấm ngăn cách hàng nghìn, dấu phẩy trước phần thập "
-         "phân); số gõ thẳng trong Excel cũng được.", False),
-        ("4. Tỷ lệ phần trăm: ghi số từ 0 đến 100, ví dụ 95 hoặc 95,5 (cũng nhận 95%). Không ghi số âm; "
-         "số đếm phải là số nguyên.", False),
+        (
+            "3. Số: ghi theo kiểu Việt Nam, ví dụ 1.234,5 (dấu chấm ngăn cách hàng nghìn, dấu phẩy trước phần thập "
+            "phân); số gõ thẳng trong Excel cũng được.",
+            False,
+        ),
+        (
+            "4. Tỷ lệ phần trăm: ghi số từ 0 đến 100, ví dụ 95 hoặc 95,5 (cũng nhận 95%). Không ghi số âm; "
+            "số đếm phải là số nguyên.",
+            False,
+        ),
         ("5. Ô để trống: giữ nguyên giá trị đang lưu. Muốn xoá một giá trị, dùng màn hình nhập liệu.", False),
         ("6. Không dùng công thức: gõ giá trị. Ô có công thức sẽ bị từ chối.", False),
         ("7. Chỉ tiêu tính tự động từ hồ sơ năm (ví dụ tỷ lệ hộ nghèo) không có trong bảng.", False),
         ("8. Kết quả đã gửi, đã duyệt hoặc kỳ đã khoá thì không sửa được bằng tệp này.", False),
-        ("9. Tải tệp lên: hệ thống kiểm tra toàn bộ tệp và liệt kê mọi lỗi (trang, dòng, cột). "
-         "Chỉ khi tệp không còn lỗi mới xem trước các thay đổi và bấm “Xác nhận lưu”; "
-         "có lỗi thì không lưu gì. Tải lại cùng một tệp lần nữa không thay đổi gì.", False),
+        (
+            "9. Tải tệp lên: hệ thống kiểm tra toàn bộ tệp và liệt kê mọi lỗi (trang, dòng, cột). "
+            "Chỉ khi tệp không còn lỗi mới xem trước các thay đổi và bấm “Xác nhận lưu”; "
+            "có lỗi thì không lưu gì. Tải lại cùng một tệp lần nữa không thay đổi gì.",
+            False,
+        ),
         (f"10. Tối đa {MAX_ROWS:,} dòng; chỉ nhận tệp .xlsx.".replace(",", "."), False),
     ]
     sheet.column_dimensions["A"].width = 110
@@ -432,8 +467,9 @@ def _count_rows(archive: zipfile.ZipFile, path: str, limit: int) -> int:
     with archive.open(path) as stream:
         for _event, element in iterparse(stream, events=("end",)):
             if element.tag == f"{_MAIN_NS}row":
-                if any(child.tag in (f"{_MAIN_NS}v", f"{_MAIN_NS}is", f"{_MAIN_NS}f")
-                       for cell in element for child in cell):
+                if any(
+                    child.tag in (f"{_MAIN_NS}v", f"{_MAIN_NS}is", f"{_MAIN_NS}f") for cell in element for child in cell
+                ):
                     count += 1
                     if count > limit:
                         break
@@ -459,8 +495,9 @@ def _read(content: bytes, result: UploadResult) -> list[tuple[int, dict[str, _Ce
         return None
     if "xl/workbook.xml" not in names or unpacked > MAX_UNPACKED_BYTES:
         archive.close()
-        result.error(None, "", not_xlsx if "xl/workbook.xml" not in names else _(
-            "The file is too large once unpacked."))
+        result.error(
+            None, "", not_xlsx if "xl/workbook.xml" not in names else _("The file is too large once unpacked.")
+        )
         return None
 
     from openpyxl import load_workbook
@@ -655,7 +692,8 @@ def upload_check(*, user, ward: Ward, period: Period, filename: str, content: by
         if result.origin[0] == ward.code and origin_period is not None:
             result.warnings.append(
                 _("This file was downloaded for %(file_period)s; its values will be saved for %(period)s.")
-                % {"file_period": origin_period.label, "period": period.label})
+                % {"file_period": origin_period.label, "period": period.label}
+            )
 
     labels = result.labels
     units = {u.neighbourhood.pk: u for u in _units(ward, period)}
@@ -668,8 +706,9 @@ def upload_check(*, user, ward: Ward, period: Period, filename: str, content: by
             continue
         key = (row.neighbourhood.pk, row.indicator.pk)
         if key in seen:
-            result.error(number, labels["code"], _("Same neighbourhood and indicator as row %(row)s.")
-                         % {"row": seen[key]})
+            result.error(
+                number, labels["code"], _("Same neighbourhood and indicator as row %(row)s.") % {"row": seen[key]}
+            )
             continue
         seen[key] = number
         result.rows.append(row)
@@ -684,10 +723,13 @@ def upload_check(*, user, ward: Ward, period: Period, filename: str, content: by
             unit = units[row.neighbourhood.pk]
             if unit.submission.pk and not unit.submission.is_editable and row.neighbourhood.pk not in reported:
                 reported.add(row.neighbourhood.pk)
-                result.error(row.row, labels["value"],
-                             _("The results of %(unit)s are “%(status)s” and can no longer be changed.")
-                             % {"unit": row.neighbourhood.name, "status": unit.submission.get_status_display()})
-    result.errors.sort(key=lambda e: (e.row or 0))
+                result.error(
+                    row.row,
+                    labels["value"],
+                    _("The results of %(unit)s are “%(status)s” and can no longer be changed.")
+                    % {"unit": row.neighbourhood.name, "status": unit.submission.get_status_display()},
+                )
+    result.errors.sort(key=lambda e: e.row or 0)
     return result
 
 
@@ -696,8 +738,9 @@ def _check_row(number: int, cells: dict[str, _Cell], labels, units, others, resu
     bad = False
     for key in cells:
         c = cell(key)
-        refuse = c is not None and (c.is_formula or (
-            key in ("unit", "code") and isinstance(c.value, str) and c.value.lstrip().startswith("=")))
+        refuse = c is not None and (
+            c.is_formula or (key in ("unit", "code") and isinstance(c.value, str) and c.value.lstrip().startswith("="))
+        )
         if refuse:
             result.error(number, labels[key], _("Formulas are not accepted; type the value."))
             bad = True
@@ -713,12 +756,17 @@ def _check_row(number: int, cells: dict[str, _Cell], labels, units, others, resu
         hood_id = _whole_id(raw_id)
         unit = units.get(hood_id) if hood_id is not None else None
         if unit is None and hood_id in others:
-            result.error(number, labels["unit"], _("No criteria set applies to %(unit)s in this period.")
-                         % {"unit": others[hood_id].name})
+            result.error(
+                number,
+                labels["unit"],
+                _("No criteria set applies to %(unit)s in this period.") % {"unit": others[hood_id].name},
+            )
         elif unit is None:
-            result.error(number, labels["unit"],
-                         _("Neighbourhood code %(code)s is unknown or not a neighbourhood of this ward.")
-                         % {"code": raw_id})
+            result.error(
+                number,
+                labels["unit"],
+                _("Neighbourhood code %(code)s is unknown or not a neighbourhood of this ward.") % {"code": raw_id},
+            )
 
     code_cell = cell("code")
     code = "" if code_cell is None or _blank(code_cell.value) else _code(code_cell.value)
@@ -728,12 +776,19 @@ def _check_row(number: int, cells: dict[str, _Cell], labels, units, others, resu
     elif unit is not None:
         indicator = next((i for i in unit.indicators if i.code.casefold() == code.casefold()), None)
         if indicator is None:
-            result.error(number, labels["code"], _("Indicator %(code)s is not in the criteria set of %(unit)s.")
-                         % {"code": code, "unit": unit.neighbourhood.name})
+            result.error(
+                number,
+                labels["code"],
+                _("Indicator %(code)s is not in the criteria set of %(unit)s.")
+                % {"code": code, "unit": unit.neighbourhood.name},
+            )
         elif indicator.source:
-            result.error(number, labels["code"], _(
-                "Indicator %(code)s is computed from the yearly profile and cannot be entered.")
-                % {"code": indicator.code})
+            result.error(
+                number,
+                labels["code"],
+                _("Indicator %(code)s is computed from the yearly profile and cannot be entered.")
+                % {"code": indicator.code},
+            )
             indicator = None
 
     # The value and the note are checked even when the unit or code is wrong, so every error is listed.
@@ -772,9 +827,19 @@ def _check_row(number: int, cells: dict[str, _Cell], labels, units, others, resu
             note = new_note
     if unit is None or indicator is None or not ok:
         return None
-    return UploadRow(row=number, neighbourhood=unit.neighbourhood, indicator=indicator,
-                     submission=unit.submission, value=value, text=text, note=note, old_value=old_value,
-                     old_text=old_text, old_note=old_note, has_result=saved is not None)
+    return UploadRow(
+        row=number,
+        neighbourhood=unit.neighbourhood,
+        indicator=indicator,
+        submission=unit.submission,
+        value=value,
+        text=text,
+        note=note,
+        old_value=old_value,
+        old_text=old_text,
+        old_note=old_note,
+        has_result=saved is not None,
+    )
 
 
 # --- saving ----------------------------------------------------------------------
@@ -805,12 +870,16 @@ def upload_apply(*, user, ward: Ward, period: Period, filename: str, content: by
                     values[row.indicator.pk] = {"value": row.value, "text": row.text, "note": row.note}
                     existing = current.get(row.indicator.pk)
                     versions[row.indicator.pk] = existing.version if existing else None
-                changed = services.results_save(submission=submission, user=user, values=values,
-                                                versions=versions, reason=reason)
+                changed = services.results_save(
+                    submission=submission, user=user, values=values, versions=versions, reason=reason
+                )
                 saved += sum(1 for r in changed if r.indicator_id in values)
     except services.ResultConflict:
-        result.error(None, "", _("Some of these results were changed while the file was saved; nothing was "
-                                 "saved. Upload the file again."))
+        result.error(
+            None,
+            "",
+            _("Some of these results were changed while the file was saved; nothing was saved. Upload the file again."),
+        )
     except ValidationError as exc:
         result.error(None, "", " ".join(exc.messages) + " " + _("Nothing was saved."))
     else:

@@ -25,7 +25,8 @@ def check_evidence(upload) -> str:
     kind = filetype.guess(head)
     if kind is None or kind.mime not in EVIDENCE_TYPES:
         raise forms.ValidationError(
-            _("“%(name)s” is not a JPG or PNG photo or a PDF document.") % {"name": upload.name})
+            _("“%(name)s” is not a JPG or PNG photo or a PDF document.") % {"name": upload.name}
+        )
     return kind.mime
 
 
@@ -52,11 +53,16 @@ def _as_input(kind: str, value: Decimal) -> str:
 class ResultsForm(forms.Form):
     """Fields `v_<id>` (value), `n_<id>` (note) and `ver_<id>` (version when opened) per indicator."""
 
-    reason = forms.CharField(label=_("Reason for the change (optional)"), required=False, max_length=500,
-                             widget=forms.TextInput(attrs={"class": "form-control"}))
+    reason = forms.CharField(
+        label=_("Reason for the change (optional)"),
+        required=False,
+        max_length=500,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
 
-    def __init__(self, *args, indicators: list[Indicator], results: dict[int, Result], editable: bool,
-                 profile=None, **kwargs):
+    def __init__(
+        self, *args, indicators: list[Indicator], results: dict[int, Result], editable: bool, profile=None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.indicators = indicators
         self.profile = profile
@@ -64,12 +70,15 @@ class ResultsForm(forms.Form):
             result = results.get(indicator.pk)
             self.fields[f"v_{indicator.pk}"] = self._value_field(indicator, result)
             self.fields[f"n_{indicator.pk}"] = forms.CharField(
-                label=_("Note"), required=False, max_length=2000,
+                label=_("Note"),
+                required=False,
+                max_length=2000,
                 initial=result.note if result else "",
                 widget=forms.TextInput(attrs={"placeholder": _("Note"), "class": "form-control form-control-sm"}),
             )
             self.fields[f"ver_{indicator.pk}"] = forms.IntegerField(
-                required=False, widget=forms.HiddenInput, initial=result.version if result else None)
+                required=False, widget=forms.HiddenInput, initial=result.version if result else None
+            )
             if indicator.source or not editable:
                 self.fields[f"v_{indicator.pk}"].disabled = True
                 self.fields[f"n_{indicator.pk}"].disabled = True
@@ -79,19 +88,32 @@ class ResultsForm(forms.Form):
         if indicator.kind == IndicatorKind.BOOLEAN:
             initial = "" if result is None or result.value is None else ("1" if result.value else "0")
             return forms.TypedChoiceField(
-                label=label, required=False, initial=initial, coerce=int, empty_value=None,
+                label=label,
+                required=False,
+                initial=initial,
+                coerce=int,
+                empty_value=None,
                 choices=[("", "—"), ("1", _("Yes")), ("0", _("No"))],
                 widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
             )
         if indicator.kind == IndicatorKind.TEXT:
-            return forms.CharField(label=label, required=False, initial=result.text if result else "",
-                                   widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}))
+            return forms.CharField(
+                label=label,
+                required=False,
+                initial=result.text if result else "",
+                widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}),
+            )
         initial = ""
         if result is not None and result.value is not None:
             initial = _as_input(indicator.kind, result.value)
-        return forms.CharField(label=label, required=False, initial=initial,
-                               widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off",
-                                                             "class": "form-control form-control-sm"}))
+        return forms.CharField(
+            label=label,
+            required=False,
+            initial=initial,
+            widget=forms.TextInput(
+                attrs={"inputmode": "decimal", "autocomplete": "off", "class": "form-control form-control-sm"}
+            ),
+        )
 
     def clean(self):
         data = super().clean()
@@ -113,9 +135,11 @@ class ResultsForm(forms.Form):
                 self.add_error(key, _("A count is a whole number."))
             elif number is not None and self._over_profile(indicator, number):
                 limit = getattr(self.profile, indicator.bounded_by)
-                self.add_error(key, _("This cannot be more than the unit's %(what)s in its profile (%(limit)s).")
-                               % {"what": self.profile._meta.get_field(indicator.bounded_by).verbose_name,
-                                  "limit": limit})
+                self.add_error(
+                    key,
+                    _("This cannot be more than the unit's %(what)s in its profile (%(limit)s).")
+                    % {"what": self.profile._meta.get_field(indicator.bounded_by).verbose_name, "limit": limit},
+                )
             else:
                 data[key] = number
         return data
@@ -146,10 +170,8 @@ class ResultsForm(forms.Form):
 
 
 class ReturnForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for returning"), widget=forms.Textarea(attrs={"rows": 3}),
-                             max_length=2000)
+    reason = forms.CharField(label=_("Reason for returning"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
 
 class ReopenForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for reopening"), widget=forms.Textarea(attrs={"rows": 3}),
-                             max_length=2000)
+    reason = forms.CharField(label=_("Reason for reopening"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)

@@ -29,9 +29,11 @@ def threshold_json(value: Decimal) -> str:
 
 class NewVersionForm(forms.Form):
     effective_from = forms.DateField(
-        label=_("In force from"), input_formats=[DATE_INPUT],
-        widget=forms.DateInput(format=DATE_INPUT, attrs={"placeholder": _("dd/mm/yyyy"), "inputmode": "numeric",
-                                                         "autocomplete": "off"}),
+        label=_("In force from"),
+        input_formats=[DATE_INPUT],
+        widget=forms.DateInput(
+            format=DATE_INPUT, attrs={"placeholder": _("dd/mm/yyyy"), "inputmode": "numeric", "autocomplete": "off"}
+        ),
         error_messages={"invalid": _("Enter the date as dd/mm/yyyy, e.g. 01/07/2026.")},
         help_text=_("The current version stops being in force on this day."),
     )
@@ -46,7 +48,8 @@ class NewVersionForm(forms.Form):
         if day <= self.criteria_set.effective_from:
             raise forms.ValidationError(
                 _("The new version must come into force after this one (in force from %(date)s).")
-                % {"date": date_format(self.criteria_set.effective_from, "SHORT_DATE_FORMAT")})
+                % {"date": date_format(self.criteria_set.effective_from, "SHORT_DATE_FORMAT")}
+            )
         return day
 
     def clean(self):
@@ -54,7 +57,8 @@ class NewVersionForm(forms.Form):
         if self.latest_version > self.criteria_set.version:
             raise forms.ValidationError(
                 _("Version %(version)s of this set already exists: copy the latest version instead.")
-                % {"version": self.latest_version})
+                % {"version": self.latest_version}
+            )
         return data
 
 
@@ -78,11 +82,11 @@ class ThresholdField(forms.CharField):
         try:
             number = parse_number(text)
         except ValueError:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid",
-                                        params={"value": text}) from None
+            raise forms.ValidationError(
+                self.error_messages["invalid"], code="invalid", params={"value": text}
+            ) from None
         if number.normalize().as_tuple().exponent < -4 or abs(number) >= Decimal(10) ** 14:
-            raise forms.ValidationError(_("At most 14 digits before and 4 after the decimal point."),
-                                        code="invalid")
+            raise forms.ValidationError(_("At most 14 digits before and 4 after the decimal point."), code="invalid")
         return number
 
 
@@ -106,11 +110,14 @@ class IndicatorThresholdForm(forms.Form):
 
     threshold = ThresholdField(label=_("Threshold"), help_text=_("Empty: any value meets the indicator."))
     threshold_is_example = forms.BooleanField(
-        label=_("Example threshold"), required=False,
+        label=_("Example threshold"),
+        required=False,
         help_text=_("Tick while the number is only the example shipped with the set, not yet the province's own."),
     )
     reason = forms.CharField(
-        label=_("Reason for the change"), required=False, max_length=500,
+        label=_("Reason for the change"),
+        required=False,
+        max_length=500,
         help_text=_("e.g. the number and date of the province's decision."),
     )
 

@@ -24,8 +24,9 @@ def _hash(data: dict) -> str:
 
 def _choice(value, choices, what, where: str):
     if value not in choices.values:
-        raise ValidationError(_("%(where)s: “%(value)s” is not a valid %(what)s.")
-                              % {"where": where, "value": value, "what": what})
+        raise ValidationError(
+            _("%(where)s: “%(value)s” is not a valid %(what)s.") % {"where": where, "value": value, "what": what}
+        )
     return value
 
 
@@ -37,8 +38,10 @@ def _check_rule(rule: str, criterion: dict, where: str) -> None:
     count = len(criterion.get("indicators") or [])
     k = criterion.get("k")
     if rule == Rule.K_OF_N and not (isinstance(k, int) and not isinstance(k, bool) and 1 <= k <= count):
-        raise ValidationError(_("%(where)s: the rule “k_of_n” needs k, a whole number from 1 to %(count)s.")
-                              % {"where": where, "count": count})
+        raise ValidationError(
+            _("%(where)s: the rule “k_of_n” needs k, a whole number from 1 to %(count)s.")
+            % {"where": where, "count": count}
+        )
     if rule == Rule.POINTS and criterion.get("min_points") is None:
         raise ValidationError(_("%(where)s: the rule “points” needs min_points.") % {"where": where})
 
@@ -63,8 +66,10 @@ def criteria_set_load(data: dict) -> tuple[CriteriaSet, str]:
         if existing and existing.content_hash == digest:
             return existing, "unchanged"
         if existing and existing.has_results:
-            raise ValidationError(_("Set %(code)s version %(version)s already has results; give the changed "
-                                    "file a new version.") % {"code": code, "version": version})
+            raise ValidationError(
+                _("Set %(code)s version %(version)s already has results; give the changed file a new version.")
+                % {"code": code, "version": version}
+            )
         document = data.get("document", {})
         fields = {
             "name": nfc(data["name"]),
@@ -101,24 +106,48 @@ def criteria_set_load(data: dict) -> tuple[CriteriaSet, str]:
             rule = _choice(c.get("rule", Rule.ALL), Rule, Criterion._meta.get_field("rule").verbose_name, where)
             _check_rule(rule, c, where)
             criterion = Criterion.objects.create(
-                criteria_set=criteria_set, number=str(c["number"]), name=nfc(c["name"]),
-                group=nfc(c.get("group", "")), order=c_order, rule=rule,
-                k=c.get("k"), min_points=c.get("min_points"),
+                criteria_set=criteria_set,
+                number=str(c["number"]),
+                name=nfc(c["name"]),
+                group=nfc(c.get("group", "")),
+                order=c_order,
+                rule=rule,
+                k=c.get("k"),
+                min_points=c.get("min_points"),
             )
             for i_order, i in enumerate(c.get("indicators", []), start=1):
                 where = f"{code} {i['code']}"
                 Indicator.objects.create(
-                    criterion=criterion, code=str(i["code"]), name=nfc(i["name"]),
-                    kind=_choice(i["kind"], IndicatorKind, Indicator._meta.get_field("kind").verbose_name, where), unit=i.get("unit", ""),
-                    comparator=_choice(i.get("comparator", Comparator.GTE), Comparator, Indicator._meta.get_field("comparator").verbose_name, where),
+                    criterion=criterion,
+                    code=str(i["code"]),
+                    name=nfc(i["name"]),
+                    kind=_choice(i["kind"], IndicatorKind, Indicator._meta.get_field("kind").verbose_name, where),
+                    unit=i.get("unit", ""),
+                    comparator=_choice(
+                        i.get("comparator", Comparator.GTE),
+                        Comparator,
+                        Indicator._meta.get_field("comparator").verbose_name,
+                        where,
+                    ),
                     threshold=None if i.get("threshold") is None else Decimal(str(i["threshold"])),
                     zone_thresholds={k: str(v) for k, v in (i.get("zones") or {}).items()},
                     threshold_is_example=bool(i.get("example", False)),
                     max_points=i.get("max_points"),
-                    frequency=_choice(i.get("frequency", Indicator.Frequency.MONTHLY), Indicator.Frequency,
-                                      Indicator._meta.get_field("frequency").verbose_name, where),
-                    source=_choice(i.get("source", ""), Indicator.Source, Indicator._meta.get_field("source").verbose_name, where),
-                    bounded_by=_choice(i.get("bounded_by", ""), Indicator.Bound, Indicator._meta.get_field("bounded_by").verbose_name, where),
+                    frequency=_choice(
+                        i.get("frequency", Indicator.Frequency.MONTHLY),
+                        Indicator.Frequency,
+                        Indicator._meta.get_field("frequency").verbose_name,
+                        where,
+                    ),
+                    source=_choice(
+                        i.get("source", ""), Indicator.Source, Indicator._meta.get_field("source").verbose_name, where
+                    ),
+                    bounded_by=_choice(
+                        i.get("bounded_by", ""),
+                        Indicator.Bound,
+                        Indicator._meta.get_field("bounded_by").verbose_name,
+                        where,
+                    ),
                     order=i_order,
                 )
         return criteria_set, outcome
@@ -138,15 +167,25 @@ def criteria_set_new_version(*, criteria_set: CriteriaSet, user, effective_from:
     with transaction.atomic():
         latest = CriteriaSet.objects.select_for_update().filter(code=criteria_set.code).order_by("-version").first()
         if latest.pk != criteria_set.pk:  # copying v1 while v2 exists would leave v2 in force forever
-            raise ValidationError(_("Version %(version)s of this set already exists: copy the latest version "
-                                    "instead.") % {"version": latest.version})
+            raise ValidationError(
+                _("Version %(version)s of this set already exists: copy the latest version instead.")
+                % {"version": latest.version}
+            )
         if effective_from <= criteria_set.effective_from:
             raise ValidationError(_("The new version must come into force after this one."))
         copy = CriteriaSet.objects.create(
-            code=criteria_set.code, version=latest.version + 1, name=criteria_set.name, level=criteria_set.level,
-            unit_kinds=list(criteria_set.unit_kinds), document_number=criteria_set.document_number,
-            document_date=criteria_set.document_date, issuer=criteria_set.issuer, effective_from=effective_from,
-            replaces=criteria_set, extends=criteria_set.extends, source=criteria_set.source,
+            code=criteria_set.code,
+            version=latest.version + 1,
+            name=criteria_set.name,
+            level=criteria_set.level,
+            unit_kinds=list(criteria_set.unit_kinds),
+            document_number=criteria_set.document_number,
+            document_date=criteria_set.document_date,
+            issuer=criteria_set.issuer,
+            effective_from=effective_from,
+            replaces=criteria_set,
+            extends=criteria_set.extends,
+            source=criteria_set.source,
         )
         for criterion in criteria_set.criteria.prefetch_related("indicators"):
             indicators = list(criterion.indicators.all())
@@ -157,6 +196,7 @@ def criteria_set_new_version(*, criteria_set: CriteriaSet, user, effective_from:
                 indicator.save()
         if criteria_set.effective_to is None or criteria_set.effective_to > effective_from:
             CriteriaSet.objects.filter(pk=criteria_set.pk).update(effective_to=effective_from)
-        history_record(obj=copy, user=user, action="new_version",
-                       changes={"version": [criteria_set.version, copy.version]})
+        history_record(
+            obj=copy, user=user, action="new_version", changes={"version": [criteria_set.version, copy.version]}
+        )
         return copy

@@ -44,12 +44,21 @@ class CriteriaSet(models.Model):
     effective_from = models.DateField(_("in force from"))
     effective_to = models.DateField(_("in force until"), null=True, blank=True)
     replaces = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
         verbose_name=_("replaces"),
     )
     extends = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="extensions",
-        verbose_name=_("extends"), help_text=_("A national frame this provincial set adds criteria to."),
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="extensions",
+        verbose_name=_("extends"),
+        help_text=_("A national frame this provincial set adds criteria to."),
     )
     source = models.TextField(_("source"), blank=True)
     content_hash = models.CharField(max_length=64, blank=True, editable=False)  # of the file it was loaded from
@@ -115,19 +124,22 @@ class Indicator(models.Model):
     # {"mien_nui": "70"}: zones (Ward.Zone) whose threshold differs from the default.
     zone_thresholds = models.JSONField(_("thresholds by zone"), default=dict, blank=True)
     threshold_is_example = models.BooleanField(
-        _("example threshold"), default=False,
+        _("example threshold"),
+        default=False,
         help_text=_("The legal text leaves this number to the province; the value shipped is an example."),
     )
     max_points = models.DecimalField(_("maximum points"), max_digits=8, decimal_places=2, null=True, blank=True)
     frequency = models.CharField(_("frequency"), max_length=10, choices=Frequency.choices, default=Frequency.MONTHLY)
+
     class Bound(models.TextChoices):
         NONE = "", _("No bound")
         HOUSEHOLDS = "households", _("At most the unit's households")
         PEOPLE = "people", _("At most the unit's people")
 
     source = models.CharField(_("computed from"), max_length=30, choices=Source.choices, default="", blank=True)
-    bounded_by = models.CharField(_("bounded by the profile"), max_length=20, choices=Bound.choices, default="",
-                                  blank=True)
+    bounded_by = models.CharField(
+        _("bounded by the profile"), max_length=20, choices=Bound.choices, default="", blank=True
+    )
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -233,10 +245,16 @@ class Submission(models.Model):
         verbose_name = _("submission")
         verbose_name_plural = _("submissions")
         constraints = [
-            models.UniqueConstraint(fields=["period", "ward"], condition=Q(neighbourhood__isnull=True),
-                                    name="one_ward_submission_per_period"),
-            models.UniqueConstraint(fields=["period", "neighbourhood"], condition=Q(neighbourhood__isnull=False),
-                                    name="one_neighbourhood_submission_per_period"),
+            models.UniqueConstraint(
+                fields=["period", "ward"],
+                condition=Q(neighbourhood__isnull=True),
+                name="one_ward_submission_per_period",
+            ),
+            models.UniqueConstraint(
+                fields=["period", "neighbourhood"],
+                condition=Q(neighbourhood__isnull=False),
+                name="one_neighbourhood_submission_per_period",
+            ),
         ]
         indexes = [models.Index(fields=["period", "ward", "status"])]
 
@@ -264,6 +282,9 @@ class CriterionResult(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["submission", "criterion"], name="one_result_per_criterion")]
         indexes = [models.Index(fields=["criterion", "is_met"])]
+
+    def __str__(self) -> str:
+        return f"{self.criterion.number}: {self.is_met}"
 
 
 class Result(models.Model):

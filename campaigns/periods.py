@@ -54,8 +54,16 @@ def periods_ensure(year: int, cutoff: int | None = None) -> list[Period]:
             if (kind, number) in existing:
                 continue
             start, end = bounds(kind, year, number, cutoff)
-            missing.append(Period(kind=kind, year=year, number=number, start=start, end=end,
-                                  deadline=end + timedelta(days=settings.ENTRY_DEADLINE_DAYS)))
+            missing.append(
+                Period(
+                    kind=kind,
+                    year=year,
+                    number=number,
+                    start=start,
+                    end=end,
+                    deadline=end + timedelta(days=settings.ENTRY_DEADLINE_DAYS),
+                )
+            )
     if missing:
         Period.objects.bulk_create(missing, ignore_conflicts=True)
         existing = {(p.kind, p.number): p for p in Period.objects.filter(year=year)}

@@ -8,10 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal import scope
-
 from campaigns.evaluation import IndicatorKind, Rule, criterion_met, display
 from campaigns.models import CriteriaSet, CriterionResult, Indicator, Level, Period, Result, Submission
+from portal import scope
 from portal.models import history_record
 from wards.models import Neighbourhood, Profile, Ward
 
@@ -45,8 +44,11 @@ def submission_for(unit: Ward | Neighbourhood, period: Period, *, create: bool =
     With `create=False` a new one is returned unsaved, for showing an empty form.
     """
     is_hood = isinstance(unit, Neighbourhood)
-    lookup = {"period": period, "neighbourhood": unit} if is_hood else {
-        "period": period, "ward": unit, "neighbourhood": None}
+    lookup = (
+        {"period": period, "neighbourhood": unit}
+        if is_hood
+        else {"period": period, "ward": unit, "neighbourhood": None}
+    )
     existing = Submission.objects.filter(**lookup).select_related("criteria_set", "period", "ward").first()
     if existing:
         return existing
@@ -58,7 +60,8 @@ def submission_for(unit: Ward | Neighbourhood, period: Period, *, create: bool =
         return Submission(criteria_set=criteria_set, period=period, ward=ward, neighbourhood=unit if is_hood else None)
     with transaction.atomic():
         submission, created = Submission.objects.get_or_create(
-            **lookup, defaults={"criteria_set": criteria_set, "ward": ward})
+            **lookup, defaults={"criteria_set": criteria_set, "ward": ward}
+        )
         if created:
             _carry_over_yearly(submission)
     return submission
@@ -68,18 +71,22 @@ def _carry_over_yearly(submission: Submission) -> None:
     earlier = (
         Result.objects.filter(
             submission__criteria_set=submission.criteria_set,
-            submission__ward=submission.ward, submission__neighbourhood=submission.neighbourhood,
-            submission__period__kind=submission.period.kind, submission__period__year=submission.period.year,
+            submission__ward=submission.ward,
+            submission__neighbourhood=submission.neighbourhood,
+            submission__period__kind=submission.period.kind,
+            submission__period__year=submission.period.year,
             submission__period__start__lt=submission.period.start,
             indicator__frequency=Indicator.Frequency.YEARLY,
-        ).order_by("indicator_id", "-submission__period__start").select_related("indicator")
+        )
+        .order_by("indicator_id", "-submission__period__start")
+        .select_related("indicator")
     )
     latest = {}
     for result in earlier:
         latest.setdefault(result.indicator_id, result)
     Result.objects.bulk_create(
-        Result(submission=submission, indicator=r.indicator, value=r.value, text=r.text, is_met=r.is_met,
-               note=r.note) for r in latest.values()
+        Result(submission=submission, indicator=r.indicator, value=r.value, text=r.text, is_met=r.is_met, note=r.note)
+        for r in latest.values()
     )
     if latest:
         submission_evaluate(submission)
@@ -117,18 +124,26 @@ def submission_evaluate(submission: Submission) -> None:
                 points.append(min(value, cap) if value is not None and cap is not None else value)
             else:
                 points.append(indicator.max_points if met and indicator.max_points is not None else None)
-        is_met = criterion_met(criterion.rule, met=mets, points=points, k=criterion.k,
-                               min_points=criterion.min_points)
+        is_met = criterion_met(criterion.rule, met=mets, points=points, k=criterion.k, min_points=criterion.min_points)
         total = sum((p for p in points if p is not None), Decimal(0)) if criterion.rule == Rule.POINTS else None
-        outcomes.append(CriterionResult(submission=submission, criterion=criterion, is_met=is_met,
-                                        indicators_met=sum(1 for m in mets if m), points=total))
+        outcomes.append(
+            CriterionResult(
+                submission=submission,
+                criterion=criterion,
+                is_met=is_met,
+                indicators_met=sum(1 for m in mets if m),
+                points=total,
+            )
+        )
         if not is_met:
             missing.append(criterion.number)
     CriterionResult.objects.filter(submission=submission).delete()
     CriterionResult.objects.bulk_create(outcomes)
     Submission.objects.filter(pk=submission.pk).update(
-        criteria_total=len(criteria), criteria_met=len(criteria) - len(missing),
-        is_complete=bool(criteria) and not missing, missing=missing,
+        criteria_total=len(criteria),
+        criteria_met=len(criteria) - len(missing),
+        is_complete=bool(criteria) and not missing,
+        missing=missing,
     )
     submission.criteria_total, submission.criteria_met = len(criteria), len(criteria) - len(missing)
     submission.is_complete, submission.missing = bool(criteria) and not missing, missing
@@ -143,8 +158,9 @@ def _require_editable(submission: Submission, user) -> None:
         raise ValidationError(_("Submitted and approved results cannot be changed."))
 
 
-def results_save(*, submission: Submission, user, values: dict[int, dict], versions: dict[int, int | None],
-                 reason: str = "") -> list[Result]:
+def results_save(
+    *, submission: Submission, user, values: dict[int, dict], versions: dict[int, int | None], reason: str = ""
+) -> list[Result]:
     """Save the entered values of a submission and re-evaluate it.
 
     `values` maps indicator id → {"value": Decimal|None, "text": str, "note": str};
@@ -152,8 +168,11 @@ def results_save(*, submission: Submission, user, values: dict[int, dict], versi
     Raises ResultConflict, saving nothing, if any of them moved on meanwhile.
     """
     with transaction.atomic():
-        submission = Submission.objects.select_for_update().select_related(
-            "period", "ward", "criteria_set").get(pk=submission.pk)
+        submission = (
+            Submission.objects.select_for_update()
+            .select_related("period", "ward", "criteria_set")
+            .get(pk=submission.pk)
+        )
         _require_editable(submission, user)
         indicators = {i.pk: i for i in Indicator.objects.filter(criterion__criteria_set=submission.criteria_set)}
         existing = {r.indicator_id: r for r in submission.results.select_for_update()}
@@ -174,8 +193,7 @@ def results_save(*, submission: Submission, user, values: dict[int, dict], versi
             if result is None and new == (None, "", ""):
                 continue
             if not indicator.source and result is not None and versions.get(indicator_id) != result.version:
-                conflicts.append(Conflict(indicator=indicator, yours=new[0] if new[1] == "" else new[1],
-                                          theirs=result))
+                conflicts.append(Conflict(indicator=indicator, yours=new[0] if new[1] == "" else new[1], theirs=result))
                 continue
             raw = new[1] if indicator.kind == IndicatorKind.TEXT else new[0]
             is_met = indicator.is_met(raw if raw != "" else None, _zone(submission))
@@ -189,12 +207,19 @@ def results_save(*, submission: Submission, user, values: dict[int, dict], versi
             changes = {}
             if old[0] != new[0] or old[1] != new[1]:
                 old_raw = old[1] if indicator.kind == IndicatorKind.TEXT else old[0]
-                changes["value"] = [display(indicator.kind, old_raw) if result.version > 1 else None,
-                                    display(indicator.kind, raw)]
+                changes["value"] = [
+                    display(indicator.kind, old_raw) if result.version > 1 else None,
+                    display(indicator.kind, raw),
+                ]
             if old[2] != new[2]:
                 changes["note"] = [old[2] or None, new[2] or None]
-            history_record(obj=result, user=user, action="create" if result.version == 1 else "update",
-                           changes=changes, reason=reason)
+            history_record(
+                obj=result,
+                user=user,
+                action="create" if result.version == 1 else "update",
+                changes=changes,
+                reason=reason,
+            )
             changed.append(result)
         if conflicts:
             transaction.set_rollback(True)
@@ -204,27 +229,41 @@ def results_save(*, submission: Submission, user, values: dict[int, dict], versi
 
 
 def unit_profile(submission: Submission) -> Profile | None:
-    unit_filter = ({"neighbourhood_id": submission.neighbourhood_id} if submission.neighbourhood_id
-                   else {"ward_id": submission.ward_id})
+    unit_filter = (
+        {"neighbourhood_id": submission.neighbourhood_id}
+        if submission.neighbourhood_id
+        else {"ward_id": submission.ward_id}
+    )
     return Profile.objects.filter(year=submission.period.year, **unit_filter).first()
 
 
-def _transition(submission: Submission, *, user, to: str, allowed_from: tuple, action: str, reason: str = "",
-                check_lock: bool = False, **fields) -> Submission:
+def _transition(
+    submission: Submission,
+    *,
+    user,
+    to: str,
+    allowed_from: tuple,
+    action: str,
+    reason: str = "",
+    check_lock: bool = False,
+    **fields,
+) -> Submission:
     with transaction.atomic():
         locked = Submission.objects.select_for_update().select_related("period").get(pk=submission.pk)
         if check_lock and locked.period.is_locked:
             raise ValidationError(_("This period is locked."))
         if locked.status not in allowed_from:
-            raise ValidationError(_("This cannot be done while the results are “%(status)s”.")
-                                  % {"status": locked.get_status_display()})
+            raise ValidationError(
+                _("This cannot be done while the results are “%(status)s”.") % {"status": locked.get_status_display()}
+            )
         old = locked.get_status_display()
         locked.status = to
         for key, value in fields.items():
             setattr(locked, key, value)
         locked.save()
-        history_record(obj=locked, user=user, action=action,
-                       changes={"status": [old, locked.get_status_display()]}, reason=reason)
+        history_record(
+            obj=locked, user=user, action=action, changes={"status": [old, locked.get_status_display()]}, reason=reason
+        )
         return locked
 
 
@@ -234,18 +273,32 @@ def submission_submit(*, submission: Submission, user) -> Submission:
         raise PermissionDenied
     if submission.period.is_locked:
         raise ValidationError(_("This period is locked."))
-    return _transition(submission, user=user, to=Submission.Status.SUBMITTED,
-                       allowed_from=(Submission.Status.DRAFT, Submission.Status.RETURNED), action="submit",
-                       check_lock=True, submitted_by=user, submitted_at=timezone.now())
+    return _transition(
+        submission,
+        user=user,
+        to=Submission.Status.SUBMITTED,
+        allowed_from=(Submission.Status.DRAFT, Submission.Status.RETURNED),
+        action="submit",
+        check_lock=True,
+        submitted_by=user,
+        submitted_at=timezone.now(),
+    )
 
 
 def submission_approve(*, submission: Submission, user) -> Submission:
     """The ward leader approves: the results are locked from then on."""
     if not scope.can_review_ward(user, submission.ward):
         raise PermissionDenied
-    return _transition(submission, user=user, to=Submission.Status.APPROVED,
-                       allowed_from=(Submission.Status.SUBMITTED,), action="approve",
-                       reviewed_by=user, reviewed_at=timezone.now(), return_reason="")
+    return _transition(
+        submission,
+        user=user,
+        to=Submission.Status.APPROVED,
+        allowed_from=(Submission.Status.SUBMITTED,),
+        action="approve",
+        reviewed_by=user,
+        reviewed_at=timezone.now(),
+        return_reason="",
+    )
 
 
 def submission_return(*, submission: Submission, user, reason: str) -> Submission:
@@ -254,9 +307,17 @@ def submission_return(*, submission: Submission, user, reason: str) -> Submissio
         raise PermissionDenied
     if not reason.strip():
         raise ValidationError(_("Say why the results are returned."))
-    return _transition(submission, user=user, to=Submission.Status.RETURNED,
-                       allowed_from=(Submission.Status.SUBMITTED,), action="return", reason=reason,
-                       reviewed_by=user, reviewed_at=timezone.now(), return_reason=reason.strip())
+    return _transition(
+        submission,
+        user=user,
+        to=Submission.Status.RETURNED,
+        allowed_from=(Submission.Status.SUBMITTED,),
+        action="return",
+        reason=reason,
+        reviewed_by=user,
+        reviewed_at=timezone.now(),
+        return_reason=reason.strip(),
+    )
 
 
 def submission_reopen(*, submission: Submission, user, reason: str) -> Submission:
@@ -265,6 +326,12 @@ def submission_reopen(*, submission: Submission, user, reason: str) -> Submissio
         raise PermissionDenied
     if not reason.strip():
         raise ValidationError(_("Say why the results are reopened."))
-    return _transition(submission, user=user, to=Submission.Status.RETURNED,
-                       allowed_from=(Submission.Status.APPROVED, Submission.Status.SUBMITTED), action="reopen",
-                       reason=reason, return_reason=reason.strip())
+    return _transition(
+        submission,
+        user=user,
+        to=Submission.Status.RETURNED,
+        allowed_from=(Submission.Status.APPROVED, Submission.Status.SUBMITTED),
+        action="reopen",
+        reason=reason,
+        return_reason=reason.strip(),
+    )

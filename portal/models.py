@@ -6,28 +6,45 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
 # What people read in a history table instead of the raw keys stored in `changes` and `action`.
 FIELD_LABELS = {
-    "households": _("Households"), "people": _("People"), "poor_households": _("Poor households"),
-    "near_poor_households": _("Near-poor households"), "party_members": _("Party members"),
-    "value": _("Value"), "note": _("Note"), "status": _("Status"), "evidence": _("Evidence"),
-    "name": _("Name"), "kind": _("Kind"), "valid_to": _("Exists until"), "successors": _("Replaced by"),
-    "version": _("Version"), "threshold": _("Threshold"), "zone_thresholds": _("Thresholds by zone"),
-    "threshold_is_example": _("Example threshold"), "state": _("State"),
+    "households": _("Households"),
+    "people": _("People"),
+    "poor_households": _("Poor households"),
+    "near_poor_households": _("Near-poor households"),
+    "party_members": _("Party members"),
+    "value": _("Value"),
+    "note": _("Note"),
+    "status": _("Status"),
+    "evidence": _("Evidence"),
+    "name": _("Name"),
+    "kind": _("Kind"),
+    "valid_to": _("Exists until"),
+    "successors": _("Replaced by"),
+    "version": _("Version"),
+    "threshold": _("Threshold"),
+    "zone_thresholds": _("Thresholds by zone"),
+    "threshold_is_example": _("Example threshold"),
+    "state": _("State"),
 }
 ACTION_LABELS = {
-    "create": _("Created"), "update": _("Changed"), "import": _("Imported"), "retire": _("Ended"),
-    "submit": _("Submitted"), "approve": _("Approved"), "return": _("Returned"), "reopen": _("Reopened"),
-    "evidence": _("Evidence added"), "build": _("Built"), "new_version": _("New version"),
+    "create": _("Created"),
+    "update": _("Changed"),
+    "import": _("Imported"),
+    "retire": _("Ended"),
+    "submit": _("Submitted"),
+    "approve": _("Approved"),
+    "return": _("Returned"),
+    "reopen": _("Reopened"),
+    "evidence": _("Evidence added"),
+    "build": _("Built"),
+    "new_version": _("New version"),
 }
 
 
 class HistoryQuerySet(models.QuerySet):
     def for_object(self, obj: models.Model):
-        return self.filter(
-            content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
-        ).select_related("user")
+        return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk).select_related("user")
 
 
 class HistoryEntry(models.Model):
@@ -66,7 +83,9 @@ class HistoryEntry(models.Model):
         return [(str(FIELD_LABELS.get(field, field)), old, new) for field, (old, new) in self.changes.items()]
 
 
-def history_record(*, obj: models.Model, user, action: str, changes: dict | None = None, reason: str = "") -> HistoryEntry:
+def history_record(
+    *, obj: models.Model, user, action: str, changes: dict | None = None, reason: str = ""
+) -> HistoryEntry:
     """Write one history entry for `obj`. Call inside the transaction of the change."""
     return HistoryEntry.objects.create(
         content_type=ContentType.objects.get_for_model(obj),

@@ -52,15 +52,30 @@ def home(request):
     returned = to_review = []
     if user_scope.edit_ward_ids:
         # Returned results reach the person who entered them, with the reason.
-        returned = (scope.submissions_visible_to(request.user)
-                    .filter(status=Submission.Status.RETURNED, ward_id__in=user_scope.edit_ward_ids)
-                    .select_related("neighbourhood", "ward", "period", "reviewed_by").order_by("-reviewed_at")[:50])
+        returned = (
+            scope.submissions_visible_to(request.user)
+            .filter(status=Submission.Status.RETURNED, ward_id__in=user_scope.edit_ward_ids)
+            .select_related("neighbourhood", "ward", "period", "reviewed_by")
+            .order_by("-reviewed_at")[:50]
+        )
     if user_scope.review_ward_ids:
-        to_review = (scope.submissions_visible_to(request.user)
-                     .filter(status=Submission.Status.SUBMITTED, ward_id__in=user_scope.review_ward_ids)
-                     .select_related("neighbourhood", "ward", "period", "submitted_by").order_by("submitted_at")[:50])
-    return render(request, "portal/home.html", {
-        "period": period, "returned": returned, "to_review": to_review,
-        "wards": wards, "cities": cities, "year": year, "user_scope": user_scope,
-        "memberships": request.user.memberships.select_related("ward", "city"),
-    })
+        to_review = (
+            scope.submissions_visible_to(request.user)
+            .filter(status=Submission.Status.SUBMITTED, ward_id__in=user_scope.review_ward_ids)
+            .select_related("neighbourhood", "ward", "period", "submitted_by")
+            .order_by("submitted_at")[:50]
+        )
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "period": period,
+            "returned": returned,
+            "to_review": to_review,
+            "wards": wards,
+            "cities": cities,
+            "year": year,
+            "user_scope": user_scope,
+            "memberships": request.user.memberships.select_related("ward", "city"),
+        },
+    )

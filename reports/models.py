@@ -31,14 +31,19 @@ class Report(models.Model):
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="reports")
-    ward = models.ForeignKey(Ward, on_delete=models.PROTECT, null=True, blank=True, related_name="reports",
-                             help_text=_("Empty: the whole city."))
+    ward = models.ForeignKey(
+        Ward,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reports",
+        help_text=_("Empty: the whole city."),
+    )
     period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="reports")
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
     # The one report of a scope and period that people read; a rebuild replaces it atomically.
     is_current = models.BooleanField(default=False)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                     related_name="+")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     requested_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -48,8 +53,12 @@ class Report(models.Model):
     snapshot_hash = models.CharField(max_length=64, blank=True)
     xlsx = models.FileField(upload_to=report_file_path, blank=True, max_length=300)
     pdf = models.FileField(upload_to=report_file_path, blank=True, max_length=300)
-    number = models.CharField(_("document number"), max_length=40, blank=True,
-                              help_text=_("e.g. 15/BC-UBND; filled in by the office before signing."))
+    number = models.CharField(
+        _("document number"),
+        max_length=40,
+        blank=True,
+        help_text=_("e.g. 15/BC-UBND; filled in by the office before signing."),
+    )
 
     objects = ReportQuerySet.as_manager()
 
@@ -58,10 +67,16 @@ class Report(models.Model):
         verbose_name_plural = _("reports")
         ordering = ["-requested_at"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "city", "ward", "period"], condition=Q(is_current=True),
-                                    name="one_current_report_per_scope"),
-            models.UniqueConstraint(fields=["kind", "city", "period"], condition=Q(is_current=True, ward__isnull=True),
-                                    name="one_current_city_report"),
+            models.UniqueConstraint(
+                fields=["kind", "city", "ward", "period"],
+                condition=Q(is_current=True),
+                name="one_current_report_per_scope",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "city", "period"],
+                condition=Q(is_current=True, ward__isnull=True),
+                name="one_current_city_report",
+            ),
         ]
         indexes = [models.Index(fields=["kind", "city", "ward", "period", "state"])]
 

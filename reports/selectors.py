@@ -27,15 +27,22 @@ class CriterionGap:
 def latest_submission(unit: Ward | Neighbourhood) -> Submission | None:
     """The unit's most recent monthly submission that has anything entered."""
     qs = Submission.objects.filter(period__kind=Period.Kind.MONTH, criteria_total__gt=0)
-    qs = qs.filter(neighbourhood=unit) if isinstance(unit, Neighbourhood) else qs.filter(
-        ward=unit, neighbourhood__isnull=True)
+    qs = (
+        qs.filter(neighbourhood=unit)
+        if isinstance(unit, Neighbourhood)
+        else qs.filter(ward=unit, neighbourhood__isnull=True)
+    )
     return qs.select_related("period", "criteria_set", "ward").order_by("-period__start").first()
 
 
 def unit_gaps(submission: Submission) -> list[CriterionGap]:
     """The criteria a submission does not meet, each with its unmet indicators and their distance."""
-    unmet = {cr.criterion_id: CriterionGap(cr.criterion) for cr in CriterionResult.objects.filter(
-        submission=submission, is_met=False).select_related("criterion").order_by("criterion__order")}
+    unmet = {
+        cr.criterion_id: CriterionGap(cr.criterion)
+        for cr in CriterionResult.objects.filter(submission=submission, is_met=False)
+        .select_related("criterion")
+        .order_by("criterion__order")
+    }
     if not unmet:
         return []
     results = {r.indicator_id: r for r in Result.objects.filter(submission=submission, indicator__criterion__in=unmet)}
@@ -45,12 +52,14 @@ def unit_gaps(submission: Submission) -> list[CriterionGap]:
         if result is not None and result.is_met:
             continue
         threshold = indicator.threshold_for(zone)
-        unmet[indicator.criterion_id].indicators.append(IndicatorGap(
-            indicator=indicator,
-            value=display(indicator.kind, result.raw) if result else "—",
-            threshold=threshold,
-            distance=shortfall(indicator.kind, indicator.comparator, result.value, threshold) if result else None,
-        ))
+        unmet[indicator.criterion_id].indicators.append(
+            IndicatorGap(
+                indicator=indicator,
+                value=display(indicator.kind, result.raw) if result else "—",
+                threshold=threshold,
+                distance=shortfall(indicator.kind, indicator.comparator, result.value, threshold) if result else None,
+            )
+        )
     return list(unmet.values())
 
 
@@ -89,8 +98,13 @@ def neighbourhood_set(period: Period, criteria_set_id: int | None = None, wards=
     if criteria_set_id:
         return CriteriaSet.objects.filter(pk=criteria_set_id).first()
     if wards is not None:
-        used = (Submission.objects.filter(period=period, ward__in=wards, neighbourhood__isnull=False)
-                .values("criteria_set").annotate(n=Count("id")).order_by("-n", "criteria_set").first())
+        used = (
+            Submission.objects.filter(period=period, ward__in=wards, neighbourhood__isnull=False)
+            .values("criteria_set")
+            .annotate(n=Count("id"))
+            .order_by("-n", "criteria_set")
+            .first()
+        )
         if used:
             return CriteriaSet.objects.get(pk=used["criteria_set"])
     return CriteriaSet.objects.in_force(period.end, Level.NEIGHBOURHOOD).order_by("-version").first()
@@ -103,14 +117,15 @@ def ward_rows(wards, period: Period, criteria_set) -> list[dict]:
     ward_list = list(wards.order_by("search_key"))
     ids = [w.pk for w in ward_list]
     units = dict(
-        Neighbourhood.objects.current(period.end).filter(ward_id__in=ids)
-        .values_list("ward_id").annotate(n=Count("id"))
+        Neighbourhood.objects.current(period.end).filter(ward_id__in=ids).values_list("ward_id").annotate(n=Count("id"))
     )
     subs = {
         row["ward_id"]: row
-        for row in Submission.objects.filter(period=period, ward_id__in=ids, neighbourhood__isnull=False,
-                                             criteria_set=criteria_set)
-        .values("ward_id").annotate(
+        for row in Submission.objects.filter(
+            period=period, ward_id__in=ids, neighbourhood__isnull=False, criteria_set=criteria_set
+        )
+        .values("ward_id")
+        .annotate(
             entered=Count("id"),
             reported=Count("id", filter=Q(status__in=REPORTED)),
             approved=Count("id", filter=Q(status=Submission.Status.APPROVED)),
@@ -118,11 +133,18 @@ def ward_rows(wards, period: Period, criteria_set) -> list[dict]:
         )
     }
     heat: dict[int, dict[int, int]] = {}
-    for row in (CriterionResult.objects.filter(submission__period=period, submission__ward_id__in=ids,
-                                               submission__neighbourhood__isnull=False,
-                                               submission__criteria_set=criteria_set, is_met=True,
-                                               submission__status__in=REPORTED)
-                .values("submission__ward_id", "criterion_id").annotate(n=Count("id"))):
+    for row in (
+        CriterionResult.objects.filter(
+            submission__period=period,
+            submission__ward_id__in=ids,
+            submission__neighbourhood__isnull=False,
+            submission__criteria_set=criteria_set,
+            is_met=True,
+            submission__status__in=REPORTED,
+        )
+        .values("submission__ward_id", "criterion_id")
+        .annotate(n=Count("id"))
+    ):
         heat.setdefault(row["submission__ward_id"], {})[row["criterion_id"]] = row["n"]
     criteria = list(criteria_set.criteria.all()) if criteria_set else []
     rows = []
@@ -130,12 +152,18 @@ def ward_rows(wards, period: Period, criteria_set) -> list[dict]:
         s = subs.get(ward.pk, {})
         n_units = units.get(ward.pk, 0)
         reported = s.get("reported", 0)
-        rows.append({
-            "ward": ward, "units": n_units, "entered": s.get("entered", 0), "reported": reported,
-            "approved": s.get("approved", 0), "complete": s.get("complete", 0),
-            "late": max(0, n_units - reported),
-            "heat": [heat.get(ward.pk, {}).get(c.pk, 0) for c in criteria],
-        })
+        rows.append(
+            {
+                "ward": ward,
+                "units": n_units,
+                "entered": s.get("entered", 0),
+                "reported": reported,
+                "approved": s.get("approved", 0),
+                "complete": s.get("complete", 0),
+                "late": max(0, n_units - reported),
+                "heat": [heat.get(ward.pk, {}).get(c.pk, 0) for c in criteria],
+            }
+        )
     return rows
 
 
@@ -145,11 +173,15 @@ def criterion_shares(wards, period: Period, criteria_set) -> list[dict]:
 
     counts = {
         row["criterion_id"]: row
-        for row in CriterionResult.objects.filter(submission__period=period, submission__ward__in=wards,
-                                                  submission__neighbourhood__isnull=False,
-                                                  submission__criteria_set=criteria_set,
-                                                  submission__status__in=REPORTED)
-        .values("criterion_id").annotate(met=Count("id", filter=Q(is_met=True)), assessed=Count("id"))
+        for row in CriterionResult.objects.filter(
+            submission__period=period,
+            submission__ward__in=wards,
+            submission__neighbourhood__isnull=False,
+            submission__criteria_set=criteria_set,
+            submission__status__in=REPORTED,
+        )
+        .values("criterion_id")
+        .annotate(met=Count("id", filter=Q(is_met=True)), assessed=Count("id"))
     }
     return [
         {"criterion": c, "met": counts.get(c.pk, {}).get("met", 0), "assessed": counts.get(c.pk, {}).get("assessed", 0)}
@@ -164,10 +196,23 @@ def monthly_trend(wards, period: Period, criteria_set, months: int = 12) -> list
     recent = list(Period.objects.filter(kind=Period.Kind.MONTH, start__lte=period.start).order_by("-start")[:months])
     counts = {
         row["period_id"]: row
-        for row in Submission.objects.filter(period__in=recent, ward__in=wards, neighbourhood__isnull=False,
-                                             criteria_set__code=criteria_set.code if criteria_set else None)
-        .values("period_id").annotate(reported=Count("id", filter=Q(status__in=REPORTED)),
-                                      complete=Count("id", filter=Q(is_complete=True, status__in=REPORTED)))
+        for row in Submission.objects.filter(
+            period__in=recent,
+            ward__in=wards,
+            neighbourhood__isnull=False,
+            criteria_set__code=criteria_set.code if criteria_set else None,
+        )
+        .values("period_id")
+        .annotate(
+            reported=Count("id", filter=Q(status__in=REPORTED)),
+            complete=Count("id", filter=Q(is_complete=True, status__in=REPORTED)),
+        )
     }
-    return [{"period": p, "reported": counts.get(p.pk, {}).get("reported", 0),
-             "complete": counts.get(p.pk, {}).get("complete", 0)} for p in reversed(recent)]
+    return [
+        {
+            "period": p,
+            "reported": counts.get(p.pk, {}).get("reported", 0),
+            "complete": counts.get(p.pk, {}).get("complete", 0),
+        }
+        for p in reversed(recent)
+    ]

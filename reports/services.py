@@ -33,9 +33,13 @@ def report_request(*, kind: str, city: City, ward: Ward | None, period: Period, 
     from reports.tasks import build_report
 
     with transaction.atomic():
-        pending = (Report.objects.select_for_update()
-                   .filter(kind=kind, city=city, ward=ward, period=period,
-                           state__in=[Report.State.QUEUED, Report.State.RUNNING]).first())
+        pending = (
+            Report.objects.select_for_update()
+            .filter(
+                kind=kind, city=city, ward=ward, period=period, state__in=[Report.State.QUEUED, Report.State.RUNNING]
+            )
+            .first()
+        )
         if pending:
             return pending, False
         report = Report.objects.create(kind=kind, city=city, ward=ward, period=period, requested_by=user)
@@ -45,8 +49,11 @@ def report_request(*, kind: str, city: City, ward: Ward | None, period: Period, 
 
 def _claim(report_id: int) -> bool:
     """Take the build: only one worker moves a queued report to running."""
-    return bool(Report.objects.filter(pk=report_id, state=Report.State.QUEUED).update(
-        state=Report.State.RUNNING, started_at=timezone.now()))
+    return bool(
+        Report.objects.filter(pk=report_id, state=Report.State.QUEUED).update(
+            state=Report.State.RUNNING, started_at=timezone.now()
+        )
+    )
 
 
 def _read_snapshot(report: Report, today: date) -> dict:
@@ -86,14 +93,21 @@ def report_build(*, report_id: int, today: date | None = None) -> Report | None:
             report.finished_at = timezone.now()
             report.attempts += 1
             report.save()
-            history_record(obj=report, user=report.requested_by, action="build",
-                           changes={"state": [None, report.get_state_display()]})
+            history_record(
+                obj=report,
+                user=report.requested_by,
+                action="build",
+                changes={"state": [None, report.get_state_display()]},
+            )
         return report
     except Exception as exc:
         log.exception("report %s failed", report_id)
         Report.objects.filter(pk=report_id).update(
-            state=Report.State.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000], finished_at=timezone.now(),
-            attempts=report.attempts + 1)
+            state=Report.State.FAILED,
+            error=f"{type(exc).__name__}: {exc}"[:2000],
+            finished_at=timezone.now(),
+            attempts=report.attempts + 1,
+        )
         if isinstance(exc, RETRYABLE):
             raise
         report.refresh_from_db()
@@ -109,7 +123,7 @@ def scheduled_reports(*, kind: str, today: date | None = None) -> list[Report]:
     """Queue last month's (or last year's) report for every city and every ward with neighbourhoods."""
     today = today or timezone.localdate()
     if kind == Report.Kind.MONTHLY:
-        period = (Period.objects.filter(kind=Period.Kind.MONTH, end__lt=today).order_by("-end").first())
+        period = Period.objects.filter(kind=Period.Kind.MONTH, end__lt=today).order_by("-end").first()
     else:
         period = Period.objects.filter(kind=Period.Kind.YEAR, year=today.year - 1).first()
     if period is None:

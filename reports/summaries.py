@@ -28,8 +28,13 @@ def _previous_month(period: Period) -> Period | None:
 def _set_for(period: Period, wards=None) -> CriteriaSet | None:
     """The neighbourhood set the scope's units reported against in `period` (else the one in force)."""
     if wards is not None:
-        used = (Submission.objects.filter(period=period, ward__in=wards, neighbourhood__isnull=False)
-                .values("criteria_set").annotate(n=Count("id")).order_by("-n", "criteria_set").first())
+        used = (
+            Submission.objects.filter(period=period, ward__in=wards, neighbourhood__isnull=False)
+            .values("criteria_set")
+            .annotate(n=Count("id"))
+            .order_by("-n", "criteria_set")
+            .first()
+        )
         if used:
             return CriteriaSet.objects.get(pk=used["criteria_set"])
     return CriteriaSet.objects.in_force(period.end, Level.NEIGHBOURHOOD).order_by("-version").first()
@@ -42,22 +47,39 @@ def _criteria_rows(wards, period: Period, previous: Period | None, criteria_set)
         return {
             row["criterion__number"]: row["met"]
             for row in CriterionResult.objects.filter(
-                submission__period=p, submission__ward__in=wards, submission__neighbourhood__isnull=False,
-                submission__status__in=REPORTED, submission__criteria_set__code=criteria_set.code, is_met=True)
-            .values("criterion__number").annotate(met=Count("id"))
+                submission__period=p,
+                submission__ward__in=wards,
+                submission__neighbourhood__isnull=False,
+                submission__status__in=REPORTED,
+                submission__criteria_set__code=criteria_set.code,
+                is_met=True,
+            )
+            .values("criterion__number")
+            .annotate(met=Count("id"))
         }
 
     now, before = counts(period), counts(previous)
     assessed = {
         row["criterion_id"]: row["n"]
         for row in CriterionResult.objects.filter(
-            submission__period=period, submission__ward__in=wards, submission__neighbourhood__isnull=False,
-            submission__status__in=REPORTED, submission__criteria_set=criteria_set)
-        .values("criterion_id").annotate(n=Count("id"))
+            submission__period=period,
+            submission__ward__in=wards,
+            submission__neighbourhood__isnull=False,
+            submission__status__in=REPORTED,
+            submission__criteria_set=criteria_set,
+        )
+        .values("criterion_id")
+        .annotate(n=Count("id"))
     }
     return [
-        {"number": c.number, "name": c.name, "met": now.get(c.number, 0), "assessed": assessed.get(c.pk, 0),
-         "previous": before.get(c.number, 0), "change": now.get(c.number, 0) - before.get(c.number, 0)}
+        {
+            "number": c.number,
+            "name": c.name,
+            "met": now.get(c.number, 0),
+            "assessed": assessed.get(c.pk, 0),
+            "previous": before.get(c.number, 0),
+            "change": now.get(c.number, 0) - before.get(c.number, 0),
+        }
         for c in Criterion.objects.filter(criteria_set=criteria_set).order_by("order")
     ]
 
@@ -65,14 +87,23 @@ def _criteria_rows(wards, period: Period, previous: Period | None, criteria_set)
 def _complete_ids(wards, period: Period | None) -> set[int]:
     if period is None:
         return set()
-    return set(Submission.objects.filter(
-        period=period, ward__in=wards, neighbourhood__isnull=False, status__in=REPORTED, is_complete=True,
-    ).values_list("neighbourhood_id", flat=True))
+    return set(
+        Submission.objects.filter(
+            period=period,
+            ward__in=wards,
+            neighbourhood__isnull=False,
+            status__in=REPORTED,
+            is_complete=True,
+        ).values_list("neighbourhood_id", flat=True)
+    )
 
 
 def _unit_list(ids: set[int]) -> dict:
-    rows = (Neighbourhood.objects.filter(pk__in=ids).select_related("ward")
-            .order_by("ward__search_key", "search_key")[:LIST_LIMIT])
+    rows = (
+        Neighbourhood.objects.filter(pk__in=ids)
+        .select_related("ward")
+        .order_by("ward__search_key", "search_key")[:LIST_LIMIT]
+    )
     return {"count": len(ids), "units": [{"name": n.name, "ward": n.ward.name} for n in rows]}
 
 
@@ -82,16 +113,19 @@ def monthly_snapshot(*, city: City, ward: Ward | None, period: Period, today: da
     wards = _scope_wards(city, ward)
     criteria_set = _set_for(period, wards)
     previous = _previous_month(period)
-    units = dict(Neighbourhood.objects.current(period.end).filter(ward__in=wards)
-                 .values_list("ward_id").annotate(n=Count("id")))
+    units = dict(
+        Neighbourhood.objects.current(period.end).filter(ward__in=wards).values_list("ward_id").annotate(n=Count("id"))
+    )
     by_ward = {
-        row["ward_id"]: row for row in Submission.objects.filter(
-            period=period, ward__in=wards, neighbourhood__isnull=False)
-        .values("ward_id").annotate(
+        row["ward_id"]: row
+        for row in Submission.objects.filter(period=period, ward__in=wards, neighbourhood__isnull=False)
+        .values("ward_id")
+        .annotate(
             reported=Count("id", filter=Q(status__in=REPORTED)),
             approved=Count("id", filter=Q(status=Submission.Status.APPROVED)),
             returned=Count("id", filter=Q(status=Submission.Status.RETURNED)),
-            complete=Count("id", filter=Q(status__in=REPORTED, is_complete=True)))
+            complete=Count("id", filter=Q(status__in=REPORTED, is_complete=True)),
+        )
     }
     past_deadline = today > period.deadline
     reporting = []
@@ -101,35 +135,68 @@ def monthly_snapshot(*, city: City, ward: Ward | None, period: Period, today: da
         if not n:
             continue
         reported = row.get("reported", 0)
-        reporting.append({"code": w.code, "name": w.name, "units": n, "reported": reported,
-                          "approved": row.get("approved", 0), "returned": row.get("returned", 0),
-                          "complete": row.get("complete", 0), "late": n - reported if past_deadline else 0})
+        reporting.append(
+            {
+                "code": w.code,
+                "name": w.name,
+                "units": n,
+                "reported": reported,
+                "approved": row.get("approved", 0),
+                "returned": row.get("returned", 0),
+                "complete": row.get("complete", 0),
+                "late": n - reported if past_deadline else 0,
+            }
+        )
     now_complete, before_complete = _complete_ids(wards, period), _complete_ids(wards, previous)
     missing_by_ward = {}
     if criteria_set:
-        for row in (CriterionResult.objects.filter(
-                submission__period=period, submission__ward__in=wards, submission__neighbourhood__isnull=False,
-                submission__status__in=REPORTED, submission__criteria_set=criteria_set, is_met=False)
-                .values("submission__ward__code", "criterion__number").annotate(n=Count("id"))
-                .order_by("submission__ward__code", "criterion__number")):
+        for row in (
+            CriterionResult.objects.filter(
+                submission__period=period,
+                submission__ward__in=wards,
+                submission__neighbourhood__isnull=False,
+                submission__status__in=REPORTED,
+                submission__criteria_set=criteria_set,
+                is_met=False,
+            )
+            .values("submission__ward__code", "criterion__number")
+            .annotate(n=Count("id"))
+            .order_by("submission__ward__code", "criterion__number")
+        ):
             missing_by_ward.setdefault(row["submission__ward__code"], {})[row["criterion__number"]] = row["n"]
-    gaps = [{"code": r["code"], "name": r["name"], "missing": missing_by_ward.get(r["code"], {})}
-            for r in reporting]
+    gaps = [{"code": r["code"], "name": r["name"], "missing": missing_by_ward.get(r["code"], {})} for r in reporting]
     late_units = []
     if ward is not None and past_deadline:
-        reported_ids = Submission.objects.filter(period=period, ward=ward, neighbourhood__isnull=False,
-                                                 status__in=REPORTED).values("neighbourhood_id")
-        late_units = list(Neighbourhood.objects.current(period.end).filter(ward=ward)
-                          .exclude(pk__in=reported_ids).order_by("search_key").values_list("name", flat=True))
+        reported_ids = Submission.objects.filter(
+            period=period, ward=ward, neighbourhood__isnull=False, status__in=REPORTED
+        ).values("neighbourhood_id")
+        late_units = list(
+            Neighbourhood.objects.current(period.end)
+            .filter(ward=ward)
+            .exclude(pk__in=reported_ids)
+            .order_by("search_key")
+            .values_list("name", flat=True)
+        )
     totals = {key: sum(r[key] for r in reporting) for key in ("units", "reported", "approved", "complete", "late")}
     return {
         "kind": "monthly",
         "scope": {"city": city.name, "ward": ward.name if ward else None, "code": ward.code if ward else city.code},
-        "period": {"label": str(period.label), "start": period.start.isoformat(), "end": period.end.isoformat(),
-                   "deadline": period.deadline.isoformat(), "year": period.year, "number": period.number},
+        "period": {
+            "label": str(period.label),
+            "start": period.start.isoformat(),
+            "end": period.end.isoformat(),
+            "deadline": period.deadline.isoformat(),
+            "year": period.year,
+            "number": period.number,
+        },
         "previous_period": str(previous.label) if previous else None,
-        "criteria_set": {"name": criteria_set.name, "document": criteria_set.document_number,
-                         "version": criteria_set.version} if criteria_set else None,
+        "criteria_set": {
+            "name": criteria_set.name,
+            "document": criteria_set.document_number,
+            "version": criteria_set.version,
+        }
+        if criteria_set
+        else None,
         "totals": totals,
         "reporting": reporting,
         "late_units": late_units,
@@ -150,51 +217,84 @@ def annual_snapshot(*, city: City, ward: Ward | None, period: Period, today: dat
     last_year_months = list(Period.objects.filter(kind=Period.Kind.MONTH, year=year - 1).order_by("start"))
     criteria_set = _set_for(months[-1] if months else period, wards)
     per_month = {
-        row["period_id"]: row for row in Submission.objects.filter(
-            period__in=months + last_year_months, ward__in=wards, neighbourhood__isnull=False)
-        .values("period_id").annotate(reported=Count("id", filter=Q(status__in=REPORTED)),
-                                      complete=Count("id", filter=Q(status__in=REPORTED, is_complete=True)))
+        row["period_id"]: row
+        for row in Submission.objects.filter(
+            period__in=months + last_year_months, ward__in=wards, neighbourhood__isnull=False
+        )
+        .values("period_id")
+        .annotate(
+            reported=Count("id", filter=Q(status__in=REPORTED)),
+            complete=Count("id", filter=Q(status__in=REPORTED, is_complete=True)),
+        )
     }
-    trend = [{"month": str(p.label), "reported": per_month.get(p.pk, {}).get("reported", 0),
-              "complete": per_month.get(p.pk, {}).get("complete", 0)} for p in months]
+    trend = [
+        {
+            "month": str(p.label),
+            "reported": per_month.get(p.pk, {}).get("reported", 0),
+            "complete": per_month.get(p.pk, {}).get("complete", 0),
+        }
+        for p in months
+    ]
     last_with_data = next((p for p in reversed(months) if per_month.get(p.pk, {}).get("reported")), None)
     last_year_end = next((p for p in reversed(last_year_months) if per_month.get(p.pk, {}).get("reported")), None)
     reaching = _complete_ids(wards, last_with_data)
-    ranking_rows = {
-        row["ward_id"]: row for row in Submission.objects.filter(
-            period=last_with_data, ward__in=wards, neighbourhood__isnull=False, status__in=REPORTED)
-        .values("ward_id").annotate(reported=Count("id"), complete=Count("id", filter=Q(is_complete=True)))
-    } if last_with_data else {}
-    units = dict(Neighbourhood.objects.current(period.end).filter(ward__in=wards)
-                 .values_list("ward_id").annotate(n=Count("id")))
+    ranking_rows = (
+        {
+            row["ward_id"]: row
+            for row in Submission.objects.filter(
+                period=last_with_data, ward__in=wards, neighbourhood__isnull=False, status__in=REPORTED
+            )
+            .values("ward_id")
+            .annotate(reported=Count("id"), complete=Count("id", filter=Q(is_complete=True)))
+        }
+        if last_with_data
+        else {}
+    )
+    units = dict(
+        Neighbourhood.objects.current(period.end).filter(ward__in=wards).values_list("ward_id").annotate(n=Count("id"))
+    )
     ranking = []
     for w in wards.order_by("search_key"):
         n = units.get(w.pk, 0)
         if not n:
             continue
         complete = ranking_rows.get(w.pk, {}).get("complete", 0)
-        ranking.append({"code": w.code, "name": w.name, "units": n, "complete": complete,
-                        "share": round(100 * complete / n, 1)})
+        ranking.append(
+            {"code": w.code, "name": w.name, "units": n, "complete": complete, "share": round(100 * complete / n, 1)}
+        )
     ranking.sort(key=lambda r: (-r["share"], -r["complete"], r["code"]))
     for rank, row in enumerate(ranking, start=1):
         row["rank"] = rank
 
     def year_totals(p):
         row = per_month.get(p.pk, {}) if p else {}
-        return {"month": str(p.label) if p else None, "reported": row.get("reported", 0),
-                "complete": row.get("complete", 0)}
+        return {
+            "month": str(p.label) if p else None,
+            "reported": row.get("reported", 0),
+            "complete": row.get("complete", 0),
+        }
 
     return {
         "kind": "annual",
         "scope": {"city": city.name, "ward": ward.name if ward else None, "code": ward.code if ward else city.code},
-        "period": {"label": str(period.label), "year": year, "start": period.start.isoformat(),
-                   "end": period.end.isoformat()},
-        "criteria_set": {"name": criteria_set.name, "document": criteria_set.document_number,
-                         "version": criteria_set.version} if criteria_set else None,
+        "period": {
+            "label": str(period.label),
+            "year": year,
+            "start": period.start.isoformat(),
+            "end": period.end.isoformat(),
+        },
+        "criteria_set": {
+            "name": criteria_set.name,
+            "document": criteria_set.document_number,
+            "version": criteria_set.version,
+        }
+        if criteria_set
+        else None,
         "totals": {"units": sum(units.values()), **year_totals(last_with_data)},
         "trend": trend,
         "criteria": _criteria_rows(wards, last_with_data, last_year_end, criteria_set)
-        if criteria_set and last_with_data else [],
+        if criteria_set and last_with_data
+        else [],
         "reaching_standard": _unit_list(reaching),
         "ranking": ranking,
         "previous_year": {"year": year - 1, **year_totals(last_year_end)},

@@ -18,9 +18,13 @@ from reports import selectors
 from reports.filters import DashboardWardFilter
 from reports.models import Report
 
-SORTS = {"name": lambda r: r["ward"].search_key, "complete": lambda r: -r["complete"],
-         "reported": lambda r: -r["reported"], "late": lambda r: -r["late"],
-         "share": lambda r: -(r["complete"] / r["units"] if r["units"] else 0)}
+SORTS = {
+    "name": lambda r: r["ward"].search_key,
+    "complete": lambda r: -r["complete"],
+    "reported": lambda r: -r["reported"],
+    "late": lambda r: -r["late"],
+    "share": lambda r: -(r["complete"] / r["units"] if r["units"] else 0),
+}
 
 
 def _period(request) -> Period:
@@ -75,17 +79,29 @@ def city_dashboard(request):
     table = request.GET.get("format") == "csv" and request.GET.get("table")
     if table:
         return _export(table, rows, shares, trend, criteria_set, period)
-    return render(request, "reports/dashboard.html", {
-        "city": city, "period": period, "criteria_set": criteria_set, "filter": filterset,
-        "page": Paginator(rows, 100).get_page(request.GET.get("page")), "sort": sort,
-        "shares": shares, "trend": trend, "totals": totals, "ward_count": len(rows),
-        "reported_pct": _pct(totals["reported"], totals["units"]),
-        "complete_pct": _pct(totals["complete"], totals["units"]),
-        "chart": _chart_data(shares, trend),
-        "sets": CriteriaSet.objects.filter(level=Level.NEIGHBOURHOOD),
-        "months": Period.objects.filter(kind=Period.Kind.MONTH, start__lte=periods.current_month().start)
-        .order_by("-start")[:24],
-    })
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "city": city,
+            "period": period,
+            "criteria_set": criteria_set,
+            "filter": filterset,
+            "page": Paginator(rows, 100).get_page(request.GET.get("page")),
+            "sort": sort,
+            "shares": shares,
+            "trend": trend,
+            "totals": totals,
+            "ward_count": len(rows),
+            "reported_pct": _pct(totals["reported"], totals["units"]),
+            "complete_pct": _pct(totals["complete"], totals["units"]),
+            "chart": _chart_data(shares, trend),
+            "sets": CriteriaSet.objects.filter(level=Level.NEIGHBOURHOOD),
+            "months": Period.objects.filter(kind=Period.Kind.MONTH, start__lte=periods.current_month().start).order_by(
+                "-start"
+            )[:24],
+        },
+    )
 
 
 def _int(value) -> int | None:
@@ -94,29 +110,62 @@ def _int(value) -> int | None:
 
 def _chart_data(shares, trend) -> dict:
     return {
-        "criteria": {"labels": [f"{_('Criterion')} {s['criterion'].number}" for s in shares],
-                     "values": [_pct(s["met"], s["assessed"]) for s in shares]},
-        "trend": {"labels": [t["period"].label for t in trend],
-                  "reported": [t["reported"] for t in trend], "complete": [t["complete"] for t in trend]},
+        "criteria": {
+            "labels": [f"{_('Criterion')} {s['criterion'].number}" for s in shares],
+            "values": [_pct(s["met"], s["assessed"]) for s in shares],
+        },
+        "trend": {
+            "labels": [t["period"].label for t in trend],
+            "reported": [t["reported"] for t in trend],
+            "complete": [t["complete"] for t in trend],
+        },
     }
 
 
 def _export(table, rows, shares, trend, criteria_set, period):
     if table == "criteria":
-        return _csv(f"tieu-chi-{period.year}-{period.number:02d}", [_("Criterion"), _("Name"), _("Met"),
-                    _("Assessed"), _("Share (%)")],
-                    [[s["criterion"].number, s["criterion"].name, s["met"], s["assessed"],
-                      _pct(s["met"], s["assessed"])] for s in shares])
+        return _csv(
+            f"tieu-chi-{period.year}-{period.number:02d}",
+            [_("Criterion"), _("Name"), _("Met"), _("Assessed"), _("Share (%)")],
+            [
+                [s["criterion"].number, s["criterion"].name, s["met"], s["assessed"], _pct(s["met"], s["assessed"])]
+                for s in shares
+            ],
+        )
     if table == "trend":
-        return _csv("xu-huong", [_("Month"), _("Reported"), _("Meets the whole set")],
-                    [[t["period"].label, t["reported"], t["complete"]] for t in trend])
+        return _csv(
+            "xu-huong",
+            [_("Month"), _("Reported"), _("Meets the whole set")],
+            [[t["period"].label, t["reported"], t["complete"]] for t in trend],
+        )
     if table == "wards":
         criteria = list(criteria_set.criteria.all()) if criteria_set else []
-        return _csv(f"phuong-xa-{period.year}-{period.number:02d}",
-                    [_("Code"), _("Ward"), _("Neighbourhoods"), _("Reported"), _("Approved"),
-                     _("Meets the whole set"), _("Late")] + [f"{_('Criterion')} {c.number}" for c in criteria],
-                    [[r["ward"].code, r["ward"].name, r["units"], r["reported"], r["approved"], r["complete"],
-                      r["late"], *r["heat"]] for r in rows])
+        return _csv(
+            f"phuong-xa-{period.year}-{period.number:02d}",
+            [
+                _("Code"),
+                _("Ward"),
+                _("Neighbourhoods"),
+                _("Reported"),
+                _("Approved"),
+                _("Meets the whole set"),
+                _("Late"),
+            ]
+            + [f"{_('Criterion')} {c.number}" for c in criteria],
+            [
+                [
+                    r["ward"].code,
+                    r["ward"].name,
+                    r["units"],
+                    r["reported"],
+                    r["approved"],
+                    r["complete"],
+                    r["late"],
+                    *r["heat"],
+                ]
+                for r in rows
+            ],
+        )
     raise Http404
 
 
@@ -129,26 +178,47 @@ def ward_dashboard(request, code: str):
     hoods = selectors.neighbourhoods_by_closeness(ward, period)
     criteria = list(criteria_set.criteria.all()) if criteria_set else []
     met = {}
-    for row in CriterionResult.objects.filter(submission__period=period, submission__ward=ward,
-                                              submission__neighbourhood__isnull=False).values(
-            "submission__neighbourhood_id", "criterion_id", "is_met"):
+    for row in CriterionResult.objects.filter(
+        submission__period=period, submission__ward=ward, submission__neighbourhood__isnull=False
+    ).values("submission__neighbourhood_id", "criterion_id", "is_met"):
         met.setdefault(row["submission__neighbourhood_id"], {})[row["criterion_id"]] = row["is_met"]
     rows = [{"hood": h, "cells": [met.get(h.pk, {}).get(c.pk) for c in criteria]} for h in hoods]
     shares = selectors.criterion_shares(single, period, criteria_set)
     trend = selectors.monthly_trend(single, period, criteria_set)
     if request.GET.get("format") == "csv":
-        return _csv(f"{ward.code}-{period.year}-{period.number:02d}",
-                    [_("Neighbourhood"), _("Status"), _("Met")] + [f"{_('Criterion')} {c.number}" for c in criteria],
-                    [[r["hood"].name, r["hood"].status or "", r["hood"].criteria_met or 0,
-                      *["" if v is None else int(v) for v in r["cells"]]] for r in rows])
-    return render(request, "reports/ward_dashboard.html", {
-        "ward": ward, "period": period, "criteria_set": criteria_set, "criteria": criteria, "rows": rows,
-        "shares": shares, "trend": trend, "chart": _chart_data(shares, trend),
-        "units": len(rows), "complete": sum(1 for r in rows if r["hood"].is_complete),
-        "reported": sum(1 for r in rows if r["hood"].status in selectors.REPORTED),
-        "months": Period.objects.filter(kind=Period.Kind.MONTH, start__lte=periods.current_month().start)
-        .order_by("-start")[:24],
-    })
+        return _csv(
+            f"{ward.code}-{period.year}-{period.number:02d}",
+            [_("Neighbourhood"), _("Status"), _("Met")] + [f"{_('Criterion')} {c.number}" for c in criteria],
+            [
+                [
+                    r["hood"].name,
+                    r["hood"].status or "",
+                    r["hood"].criteria_met or 0,
+                    *["" if v is None else int(v) for v in r["cells"]],
+                ]
+                for r in rows
+            ],
+        )
+    return render(
+        request,
+        "reports/ward_dashboard.html",
+        {
+            "ward": ward,
+            "period": period,
+            "criteria_set": criteria_set,
+            "criteria": criteria,
+            "rows": rows,
+            "shares": shares,
+            "trend": trend,
+            "chart": _chart_data(shares, trend),
+            "units": len(rows),
+            "complete": sum(1 for r in rows if r["hood"].is_complete),
+            "reported": sum(1 for r in rows if r["hood"].status in selectors.REPORTED),
+            "months": Period.objects.filter(kind=Period.Kind.MONTH, start__lte=periods.current_month().start).order_by(
+                "-start"
+            )[:24],
+        },
+    )
 
 
 @login_required
@@ -156,16 +226,24 @@ def criterion_units(request, pk: int):
     """Drill-down from a criterion: every visible neighbourhood and whether it meets it this period."""
     criterion = get_object_or_404(Criterion.objects.select_related("criteria_set"), pk=pk)
     period = _period(request)
-    outcomes = (CriterionResult.objects.filter(criterion=criterion, submission__period=period)
-                .filter(submission__in=scope.submissions_visible_to(request.user))
-                .select_related("submission__neighbourhood", "submission__ward")
-                .order_by("is_met", "submission__ward__search_key", "submission__neighbourhood__search_key"))
+    outcomes = (
+        CriterionResult.objects.filter(criterion=criterion, submission__period=period)
+        .filter(submission__in=scope.submissions_visible_to(request.user))
+        .select_related("submission__neighbourhood", "submission__ward")
+        .order_by("is_met", "submission__ward__search_key", "submission__neighbourhood__search_key")
+    )
     if request.GET.get("met") in ("0", "1"):
         outcomes = outcomes.filter(is_met=request.GET["met"] == "1")
-    return render(request, "reports/criterion_units.html", {
-        "criterion": criterion, "period": period, "page": Paginator(outcomes, 50).get_page(request.GET.get("page")),
-        "status": Submission.Status,
-    })
+    return render(
+        request,
+        "reports/criterion_units.html",
+        {
+            "criterion": criterion,
+            "period": period,
+            "page": Paginator(outcomes, 50).get_page(request.GET.get("page")),
+            "status": Submission.Status,
+        },
+    )
 
 
 # --- summary reports ----------------------------------------------------------------
@@ -191,14 +269,26 @@ def _report_scope(request):
 @login_required
 def report_list(request):
     city, ward = _report_scope(request)
-    reports = (scope.reports_visible_to(request.user).filter(city=city, ward=ward)
-               .select_related("period", "ward", "city", "requested_by").order_by("-period__start", "-requested_at"))
+    reports = (
+        scope.reports_visible_to(request.user)
+        .filter(city=city, ward=ward)
+        .select_related("period", "ward", "city", "requested_by")
+        .order_by("-period__start", "-requested_at")
+    )
     months = Period.objects.filter(kind=Period.Kind.MONTH, end__lte=periods.current_month().end).order_by("-start")[:24]
     years = Period.objects.filter(kind=Period.Kind.YEAR).order_by("-year")[:5]
-    return render(request, "reports/report_list.html", {
-        "city": city, "ward": ward, "page": Paginator(reports, 30).get_page(request.GET.get("page")),
-        "months": months, "years": years, "can_build": scope.can_build_report(request.user, city=city, ward=ward),
-    })
+    return render(
+        request,
+        "reports/report_list.html",
+        {
+            "city": city,
+            "ward": ward,
+            "page": Paginator(reports, 30).get_page(request.GET.get("page")),
+            "months": months,
+            "years": years,
+            "can_build": scope.can_build_report(request.user, city=city, ward=ward),
+        },
+    )
 
 
 @login_required
@@ -222,12 +312,14 @@ def report_build_now(request):
 
 @login_required
 def report_detail(request, pk: int):
-    report = get_object_or_404(scope.reports_visible_to(request.user).select_related(
-        "period", "ward", "city", "requested_by"), pk=pk)
+    report = get_object_or_404(
+        scope.reports_visible_to(request.user).select_related("period", "ward", "city", "requested_by"), pk=pk
+    )
     current = None
     if report.state == Report.State.FAILED:
-        current = (Report.objects.filter(kind=report.kind, city=report.city, ward=report.ward,
-                                         period=report.period, is_current=True).first())
+        current = Report.objects.filter(
+            kind=report.kind, city=report.city, ward=report.ward, period=report.period, is_current=True
+        ).first()
     template = "reports/_report_state.html" if request.headers.get("HX-Request") else "reports/report_detail.html"
     return render(request, template, {"report": report, "current": current})
 
@@ -238,7 +330,10 @@ def report_file(request, pk: int, fmt: str):
     field = {"xlsx": report.xlsx, "pdf": report.pdf}.get(fmt)
     if not field:
         raise Http404
-    content_type = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    "pdf": "application/pdf"}[fmt]
-    return FileResponse(field.open("rb"), content_type=content_type, as_attachment=True,
-                        filename=field.name.rsplit("/", 1)[-1])
+    content_type = {
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "pdf": "application/pdf",
+    }[fmt]
+    return FileResponse(
+        field.open("rb"), content_type=content_type, as_attachment=True, filename=field.name.rsplit("/", 1)[-1]
+    )

@@ -118,7 +118,13 @@ def no_role_user(db):
 def world(ward_a, ward_b, hood_a, hood_b, cell_a, cell_b, staff_a, leader_a, staff_b, city_leader, admin_user):
     """Everything above at once, for matrices."""
     return {
-        "ward_a": ward_a, "ward_b": ward_b, "hood_a": hood_a, "hood_b": hood_b,
-        "staff_a": staff_a, "leader_a": leader_a, "staff_b": staff_b,
-        "city_leader": city_leader, "admin": admin_user,
+        "ward_a": ward_a,
+        "ward_b": ward_b,
+        "hood_a": hood_a,
+        "hood_b": hood_b,
+        "staff_a": staff_a,
+        "leader_a": leader_a,
+        "staff_b": staff_b,
+        "city_leader": city_leader,
+        "admin": admin_user,
     }

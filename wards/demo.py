@@ -16,9 +16,24 @@ YEARS = (2024, 2025, 2026)
 
 # code: (zone, neighbourhood kind, names); a count stands for numbered "Tổ dân phố 1..n".
 DEMO_WARDS = {
-    "14797": (Ward.Zone.PLAINS, Neighbourhood.Kind.RESIDENTIAL_GROUP,  # Phường Hạc Thành
-              ["Đình Hương 1", "Đình Hương 2", "Phố Lê Lai", "Phố Trần Phú", "Phố Lam Sơn", "Phố Ba Đình",
-               "Phố Ngọc Trạo", "Phố Điện Biên", "Phố Trường Thi", "Phố Đông Thọ", "Phố Phú Sơn", "Phố Đông Vệ"]),
+    "14797": (
+        Ward.Zone.PLAINS,
+        Neighbourhood.Kind.RESIDENTIAL_GROUP,  # Phường Hạc Thành
+        [
+            "Đình Hương 1",
+            "Đình Hương 2",
+            "Phố Lê Lai",
+            "Phố Trần Phú",
+            "Phố Lam Sơn",
+            "Phố Ba Đình",
+            "Phố Ngọc Trạo",
+            "Phố Điện Biên",
+            "Phố Trường Thi",
+            "Phố Đông Thọ",
+            "Phố Phú Sơn",
+            "Phố Đông Vệ",
+        ],
+    ),
     "16417": (Ward.Zone.PLAINS, Neighbourhood.Kind.RESIDENTIAL_GROUP, 14),  # Phường Đông Quang
     "14758": (Ward.Zone.PLAINS, Neighbourhood.Kind.RESIDENTIAL_GROUP, 16),  # Phường Hàm Rồng
     "16378": (Ward.Zone.PLAINS, Neighbourhood.Kind.RESIDENTIAL_GROUP, 13),  # Phường Đông Sơn: 13 cells
@@ -26,8 +41,11 @@ DEMO_WARDS = {
     "16522": (Ward.Zone.PLAINS, Neighbourhood.Kind.RESIDENTIAL_GROUP, 10),  # Phường Quảng Phú
     "15961": (Ward.Zone.PLAINS, Neighbourhood.Kind.VILLAGE, 34),  # Xã Hoằng Lộc: 34 thôn
     "15271": (Ward.Zone.PLAINS, Neighbourhood.Kind.VILLAGE, 9),  # Xã Hà Trung: TDPs became thôn
-    "14845": (Ward.Zone.MOUNTAINOUS, Neighbourhood.Kind.HAMLET,  # Xã Mường Lát
-              ["Bản Lát", "Bản Sài Khao", "Bản Pù Toong", "Bản Na Khà", "Bản Đoàn Kết", "Bản Ón"]),
+    "14845": (
+        Ward.Zone.MOUNTAINOUS,
+        Neighbourhood.Kind.HAMLET,  # Xã Mường Lát
+        ["Bản Lát", "Bản Sài Khao", "Bản Pù Toong", "Bản Na Khà", "Bản Đoàn Kết", "Bản Ón"],
+    ),
 }
 REAL_NEIGHBOURHOOD = ("Đình Hương 1", 234, 785)  # a real tổ dân phố: 234 households, 785 people
 
@@ -71,8 +89,10 @@ def load(stdout=None) -> City:
         ward = wards[code]
         if ward.zone != zone:
             Ward.objects.filter(pk=ward.pk).update(zone=zone)
-        ward_totals = {y: {"households": 0, "people": 0, "poor_households": 0,
-                           "near_poor_households": 0, "party_members": 0} for y in YEARS}
+        ward_totals = {
+            y: {"households": 0, "people": 0, "poor_households": 0, "near_poor_households": 0, "party_members": 0}
+            for y in YEARS
+        }
         for name in _names(spec, kind):
             this_kind = Neighbourhood.Kind.STREET if name.startswith("Phố ") else kind
             if name == REAL_NEIGHBOURHOOD[0]:
@@ -104,30 +124,44 @@ def _reform_example(ward: Ward) -> None:
     """Xã Hà Trung took in the former township: its tổ dân phố became thôn on 01/07/2025."""
     for i in (1, 2, 3):
         old, created = Neighbourhood.objects.get_or_create(
-            ward=ward, name=f"Tổ dân phố {i}", valid_to=date(2025, 7, 1),
+            ward=ward,
+            name=f"Tổ dân phố {i}",
+            valid_to=date(2025, 7, 1),
             defaults={"kind": Neighbourhood.Kind.RESIDENTIAL_GROUP, "valid_from": date(2004, 1, 1)},
         )
         if created:
-            Profile.objects.create(neighbourhood=old, year=2024, households=300 + 20 * i, people=1100 + 60 * i,
-                                   poor_households=i, near_poor_households=2, party_members=40 + i)
+            Profile.objects.create(
+                neighbourhood=old,
+                year=2024,
+                households=300 + 20 * i,
+                people=1100 + 60 * i,
+                poor_households=i,
+                near_poor_households=2,
+                party_members=40 + i,
+            )
         new = Neighbourhood.objects.get(ward=ward, name=f"Thôn {i}", valid_to=None)
         old.successors.add(new)
 
 
 def _accounts(city: City, wards: dict[str, Ward]) -> None:
-    User = get_user_model()
+    user_model = get_user_model()
     for username, full_name, role, ward_code in ACCOUNTS:
         first, _, last = full_name.rpartition(" ")
-        user, created = User.objects.get_or_create(
-            username=username, defaults={"first_name": last, "last_name": first,
-                                         "is_staff": role == Membership.Role.ADMIN,
-                                         "is_superuser": role == Membership.Role.ADMIN},
+        user, created = user_model.objects.get_or_create(
+            username=username,
+            defaults={
+                "first_name": last,
+                "last_name": first,
+                "is_staff": role == Membership.Role.ADMIN,
+                "is_superuser": role == Membership.Role.ADMIN,
+            },
         )
         if created:
             user.set_password(PASSWORD)
             user.save()
         Membership.objects.get_or_create(
-            user=user, role=role,
+            user=user,
+            role=role,
             ward=wards[ward_code] if ward_code else None,
             city=city if role == Membership.Role.CITY_LEADER else None,
         )

@@ -25,11 +25,11 @@ class WardFilter(django_filters.FilterSet):
 
 class NeighbourhoodFilter(django_filters.FilterSet):
     q = SearchFilter(label=_("Search"))
-    kind = django_filters.ChoiceFilter(
-        choices=Neighbourhood.Kind.choices, label=_("Kind"), empty_label=_("All kinds")
-    )
+    kind = django_filters.ChoiceFilter(choices=Neighbourhood.Kind.choices, label=_("Kind"), empty_label=_("All kinds"))
     status = django_filters.ChoiceFilter(
-        label=_("Status"), method="filter_status", empty_label=_("All"),
+        label=_("Status"),
+        method="filter_status",
+        empty_label=_("All"),
         choices=[("current", _("Existing today")), ("ended", _("Ended"))],
     )
 

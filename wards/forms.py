@@ -50,7 +50,9 @@ class ProfileForm(forms.Form):
         if households is not None and poor is not None and poor > households:
             self.add_error("poor_households", _("Poor households cannot exceed households."))
         if None not in (households, poor, near_poor) and poor + near_poor > households:
-            self.add_error("near_poor_households", _("Poor and near-poor households together cannot exceed households."))
+            self.add_error(
+                "near_poor_households", _("Poor and near-poor households together cannot exceed households.")
+            )
         if data.get("party_members") is not None and people is not None and data["party_members"] > people:
             self.add_error("party_members", _("There cannot be more party members than people."))
         return data
@@ -60,9 +62,13 @@ class ProfileForm(forms.Form):
 
 
 class NeighbourhoodImportForm(forms.Form):
-    file = forms.FileField(label=_("CSV or Excel file"), help_text=_("Columns: ward code, name, kind, households, people."))
+    file = forms.FileField(
+        label=_("CSV or Excel file"), help_text=_("Columns: ward code, name, kind, households, people.")
+    )
     year = forms.IntegerField(
-        label=_("Year of the figures"), min_value=2000, max_value=2100,
+        label=_("Year of the figures"),
+        min_value=2000,
+        max_value=2100,
         error_messages={"invalid": _("Enter a year, e.g. 2026.")},
     )
 

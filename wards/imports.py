@@ -73,8 +73,16 @@ def import_province(code: int) -> UnitsImported:
             name = nfc(ow.name)
             ward = existing.get(ward_code)
             if ward is None:
-                new_wards.append(Ward(city=city, code=ward_code, name=name, search_key=fold(name),
-                                      kind=kind, valid_from=date(2025, 7, 1)))
+                new_wards.append(
+                    Ward(
+                        city=city,
+                        code=ward_code,
+                        name=name,
+                        search_key=fold(name),
+                        kind=kind,
+                        valid_from=date(2025, 7, 1),
+                    )
+                )
                 result.created.append(f"{ward_code} {name}")
             elif ward.name != name or ward.kind != kind or ward.city_id != city.pk:
                 ward.name, ward.kind, ward.city = name, kind, city
@@ -90,7 +98,14 @@ def import_province(code: int) -> UnitsImported:
 
 COLUMNS = {
     "ward_code": (
-        "ma phuong/xa", "ma phuong xa", "ma xa/phuong", "ma xa", "ma phuong", "ma don vi", "ward code", "ward_code",
+        "ma phuong/xa",
+        "ma phuong xa",
+        "ma xa/phuong",
+        "ma xa",
+        "ma phuong",
+        "ma don vi",
+        "ward code",
+        "ward_code",
     ),
     "name": ("ten", "ten thon/to dan pho", "ten khu dan cu", "name"),
     "kind": ("loai", "kind"),
@@ -126,7 +141,10 @@ class RowError:
     def __str__(self) -> str:
         if self.row:
             return _("Row %(row)s, column %(column)s: %(message)s") % {
-                "row": self.row, "column": self.column, "message": self.message}
+                "row": self.row,
+                "column": self.column,
+                "message": self.message,
+            }
         return self.message
 
 
@@ -303,8 +321,9 @@ class _Row:
     people: int
 
 
-def _check_row(number: int, row: list, columns: dict[str, int], allowed: dict[str, Ward],
-               labels: dict[str, str]) -> tuple[_Row | None, list[RowError]]:
+def _check_row(
+    number: int, row: list, columns: dict[str, int], allowed: dict[str, Ward], labels: dict[str, str]
+) -> tuple[_Row | None, list[RowError]]:
     cells = {key: (row[i] if i < len(row) else None) for key, i in columns.items()}
     errors: list[RowError] = []
     formulas = {key for key, raw in cells.items() if _is_formula(raw, key)}
@@ -317,8 +336,13 @@ def _check_row(number: int, row: list, columns: dict[str, int], allowed: dict[st
         if not code:
             errors.append(RowError(number, labels["ward_code"], _("The ward code is missing.")))
         elif ward is None:
-            errors.append(RowError(number, labels["ward_code"],
-                                   _("Ward code %(code)s is unknown or outside your wards.") % {"code": code}))
+            errors.append(
+                RowError(
+                    number,
+                    labels["ward_code"],
+                    _("Ward code %(code)s is unknown or outside your wards.") % {"code": code},
+                )
+            )
     name = ""
     if "name" not in formulas:
         name = nfc("" if cells["name"] is None else str(cells["name"]))
@@ -331,9 +355,14 @@ def _check_row(number: int, row: list, columns: dict[str, int], allowed: dict[st
     if "kind" not in formulas:
         kind = KIND_WORDS.get(fold("" if cells["kind"] is None else str(cells["kind"])))
         if kind is None:
-            errors.append(RowError(number, labels["kind"],
-                                   _("“%(value)s” is not a kind; use phố, thôn, tổ dân phố, khu phố or bản.")
-                                   % {"value": "" if cells["kind"] is None else cells["kind"]}))
+            errors.append(
+                RowError(
+                    number,
+                    labels["kind"],
+                    _("“%(value)s” is not a kind; use phố, thôn, tổ dân phố, khu phố or bản.")
+                    % {"value": "" if cells["kind"] is None else cells["kind"]},
+                )
+            )
     households = people = None
     if "households" not in formulas:
         households = _whole_number(cells["households"], number, labels["households"], errors)
@@ -384,8 +413,9 @@ def import_neighbourhoods(
         if checked is not None:
             key = (checked.ward.code, fold(checked.name))
             if key in seen:
-                errors.append(RowError(number, labels["name"],
-                                       _("Same neighbourhood as row %(row)s.") % {"row": seen[key]}))
+                errors.append(
+                    RowError(number, labels["name"], _("Same neighbourhood as row %(row)s.") % {"row": seen[key]})
+                )
             else:
                 seen[key] = number
         result.errors.extend(errors)
@@ -401,8 +431,16 @@ def import_neighbourhoods(
                 transaction.set_rollback(True)
     except IntegrityError:
         # Someone saved the same neighbourhood or profile while this file was being imported.
-        result.errors.append(RowError(0, "", _("The neighbourhoods were changed while the file was imported; "
-                                               "nothing was saved. Import the file again.")))
+        result.errors.append(
+            RowError(
+                0,
+                "",
+                _(
+                    "The neighbourhoods were changed while the file was imported; "
+                    "nothing was saved. Import the file again."
+                ),
+            )
+        )
     if result.errors:
         result.created = result.updated = result.unchanged = 0
     return result
@@ -413,17 +451,20 @@ def _save(parsed: list[_Row], *, user, year: int, result: NeighbourhoodsImported
         (n.ward_id, n.search_key): n
         for n in Neighbourhood.objects.filter(ward__in={p.ward.pk for p in parsed}, valid_to__isnull=True)
     }
-    profiles = {
-        p.neighbourhood_id: p for p in Profile.objects.filter(year=year, neighbourhood__in=current.values())
-    }
+    profiles = {p.neighbourhood_id: p for p in Profile.objects.filter(year=year, neighbourhood__in=current.values())}
     labels = COLUMN_LABELS()
     # Check against what is saved before writing anything.
     for row in parsed:
         hood = current.get((row.ward.pk, fold(row.name)))
         profile = profiles.get(hood.pk) if hood else None
         if profile is not None and row.households < profile.poor_households + profile.near_poor_households:
-            result.errors.append(RowError(row.number, labels["households"], _(
-                "%(name)s: fewer households than its poor and near-poor households.") % {"name": row.name}))
+            result.errors.append(
+                RowError(
+                    row.number,
+                    labels["households"],
+                    _("%(name)s: fewer households than its poor and near-poor households.") % {"name": row.name},
+                )
+            )
     if result.errors:
         return
 
@@ -432,25 +473,39 @@ def _save(parsed: list[_Row], *, user, year: int, result: NeighbourhoodsImported
         is_new, changed = hood is None, False
         if is_new:
             hood = Neighbourhood.objects.create(ward=row.ward, name=row.name, kind=row.kind)
-            history_record(obj=hood, user=user, action="import",
-                           changes={"name": [None, row.name], "kind": [None, str(row.kind)]})
+            history_record(
+                obj=hood, user=user, action="import", changes={"name": [None, row.name], "kind": [None, str(row.kind)]}
+            )
             result.created += 1
         elif hood.kind != row.kind or hood.name != row.name:
-            history_record(obj=hood, user=user, action="import",
-                           changes={"kind": [hood.kind, str(row.kind)], "name": [hood.name, row.name]})
+            history_record(
+                obj=hood,
+                user=user,
+                action="import",
+                changes={"kind": [hood.kind, str(row.kind)], "name": [hood.name, row.name]},
+            )
             hood.kind, hood.name = row.kind, row.name
             hood.save()
             changed = True
         profile = profiles.get(hood.pk)
         if profile is None:
-            profile = Profile.objects.create(neighbourhood=hood, year=year, households=row.households,
-                                             people=row.people, updated_by=user)
-            history_record(obj=profile, user=user, action="import",
-                           changes={"households": [None, row.households], "people": [None, row.people]})
+            profile = Profile.objects.create(
+                neighbourhood=hood, year=year, households=row.households, people=row.people, updated_by=user
+            )
+            history_record(
+                obj=profile,
+                user=user,
+                action="import",
+                changes={"households": [None, row.households], "people": [None, row.people]},
+            )
             changed = True
         elif (profile.households, profile.people) != (row.households, row.people):
-            history_record(obj=profile, user=user, action="import", changes={
-                "households": [profile.households, row.households], "people": [profile.people, row.people]})
+            history_record(
+                obj=profile,
+                user=user,
+                action="import",
+                changes={"households": [profile.households, row.households], "people": [profile.people, row.people]},
+            )
             profile.households, profile.people = row.households, row.people
             profile.version += 1
             profile.updated_by = user

@@ -49,13 +49,13 @@ class Unit(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     def save(self, *args, **kwargs):
         self.name = nfc(self.name)
         self.search_key = fold(self.name)
         super().save(*args, **kwargs)
-
-    def __str__(self) -> str:
-        return self.name
 
     @property
     def is_current(self) -> bool:

@@ -19,7 +19,12 @@ class ConflictError(Exception):
 
 
 def profile_save(
-    *, user, year: int, figures: dict[str, int], version: int | None, ward: Ward | None = None,
+    *,
+    user,
+    year: int,
+    figures: dict[str, int],
+    version: int | None,
+    ward: Ward | None = None,
     neighbourhood: Neighbourhood | None = None,
 ) -> Profile:
     """Create or update a unit's profile for a year.
@@ -36,20 +41,18 @@ def profile_save(
                 raise ConflictError(current=None)  # it was deleted meanwhile; rare
             profile = Profile.objects.create(year=year, updated_by=user, **unit_filter, **figures)
             history_record(
-                obj=profile, user=user, action="create",
+                obj=profile,
+                user=user,
+                action="create",
                 changes={k: [None, v] for k, v in figures.items()},
             )
             return profile
         if version is None or existing.version != version:
             raise ConflictError(current=existing)
-        changes = {
-            k: [getattr(existing, k), v] for k, v in figures.items() if getattr(existing, k) != v
-        }
+        changes = {k: [getattr(existing, k), v] for k, v in figures.items() if getattr(existing, k) != v}
         if not changes:
             return existing
-        Profile.objects.filter(pk=existing.pk).update(
-            version=F("version") + 1, updated_by=user, **figures
-        )
+        Profile.objects.filter(pk=existing.pk).update(version=F("version") + 1, updated_by=user, **figures)
         existing.refresh_from_db()
         history_record(obj=existing, user=user, action="update", changes=changes)
         return existing
@@ -71,8 +74,12 @@ def unit_retire(*, user, unit: Ward | Neighbourhood, on: date, replaced_by: list
             if new.valid_from is None or new.valid_from > on:
                 type(new).objects.filter(pk=new.pk).update(valid_from=on)
         history_record(
-            obj=unit, user=user, action="retire",
-            changes={"valid_to": [None, on.strftime("%d/%m/%Y")],
-                     "successors": [None, ", ".join(str(n) for n in replaced_by)]},
+            obj=unit,
+            user=user,
+            action="retire",
+            changes={
+                "valid_to": [None, on.strftime("%d/%m/%Y")],
+                "successors": [None, ", ".join(str(n) for n in replaced_by)],
+            },
             reason=reason,
         )

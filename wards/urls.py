@@ -12,5 +12,9 @@ urlpatterns = [
     path("ward/<str:code>/profile/<int:year>/", views.ward_profile_edit, name="ward-profile-edit"),
     path("ward/<str:code>/import/", views.neighbourhood_import, name="neighbourhood-import"),
     path("neighbourhood/<int:pk>/", views.neighbourhood_detail, name="neighbourhood-detail"),
-    path("neighbourhood/<int:pk>/profile/<int:year>/", views.neighbourhood_profile_edit, name="neighbourhood-profile-edit"),
+    path(
+        "neighbourhood/<int:pk>/profile/<int:year>/",
+        views.neighbourhood_profile_edit,
+        name="neighbourhood-profile-edit",
+    ),
 ]

@@ -12,8 +12,8 @@ from django.utils.translation import ngettext
 
 from campaigns import periods
 from portal import scope
-from reports import selectors
 from portal.models import HistoryEntry
+from reports import selectors
 from wards.filters import NeighbourhoodFilter, WardFilter
 from wards.forms import NeighbourhoodImportForm, ProfileForm
 from wards.imports import import_neighbourhoods
@@ -66,9 +66,16 @@ def city_detail(request, code: str):
         .order_by("search_key")
     )
     filterset = WardFilter(request.GET, queryset=wards)
-    return render(request, "wards/city_detail.html", {
-        "city": city, "filter": filterset, "page": _page(request, filterset.qs), "year": year,
-    })
+    return render(
+        request,
+        "wards/city_detail.html",
+        {
+            "city": city,
+            "filter": filterset,
+            "page": _page(request, filterset.qs),
+            "year": year,
+        },
+    )
 
 
 def _gaps(unit) -> dict:
@@ -89,38 +96,46 @@ def ward_detail(request, code: str):
         party_cell_count=Count("party_cells"),
     ).order_by("search_key")
     filterset = NeighbourhoodFilter(request.GET, queryset=neighbourhoods)
-    return render(request, "wards/ward_detail.html", {
-        "ward": ward,
-        "year": year,
-        "filter": filterset,
-        "page": _page(request, filterset.qs),
-        "party_cells": ward.party_cells.select_related("neighbourhood").order_by("search_key"),
-        "profiles": ward.profiles.order_by("-year"),
-        "successors": ward.successors.all(),
-        "predecessors": ward.predecessors.all(),
-        "can_edit": scope.can_edit_ward(request.user, ward),
-        "period": period,
-        "closeness": closeness[:100],
-        **_gaps(ward),
-    })
+    return render(
+        request,
+        "wards/ward_detail.html",
+        {
+            "ward": ward,
+            "year": year,
+            "filter": filterset,
+            "page": _page(request, filterset.qs),
+            "party_cells": ward.party_cells.select_related("neighbourhood").order_by("search_key"),
+            "profiles": ward.profiles.order_by("-year"),
+            "successors": ward.successors.all(),
+            "predecessors": ward.predecessors.all(),
+            "can_edit": scope.can_edit_ward(request.user, ward),
+            "period": period,
+            "closeness": closeness[:100],
+            **_gaps(ward),
+        },
+    )
 
 
 @login_required
 def neighbourhood_detail(request, pk: int):
     hood = scope.get_neighbourhood_for_user(request.user, pk)
     profiles = list(hood.profiles.order_by("-year"))
-    return render(request, "wards/neighbourhood_detail.html", {
-        "hood": hood,
-        "ward": hood.ward,
-        "profiles": profiles,
-        "party_cells": hood.party_cells.all(),
-        "successors": hood.successors.all(),
-        "predecessors": hood.predecessors.all(),
-        "history": HistoryEntry.objects.for_object(hood)[:20],
-        "can_edit": scope.can_edit_ward(request.user, hood.ward),
-        "this_year": date.today().year,
-        **_gaps(hood),
-    })
+    return render(
+        request,
+        "wards/neighbourhood_detail.html",
+        {
+            "hood": hood,
+            "ward": hood.ward,
+            "profiles": profiles,
+            "party_cells": hood.party_cells.all(),
+            "successors": hood.successors.all(),
+            "predecessors": hood.predecessors.all(),
+            "history": HistoryEntry.objects.for_object(hood)[:20],
+            "can_edit": scope.can_edit_ward(request.user, hood.ward),
+            "this_year": date.today().year,
+            **_gaps(hood),
+        },
+    )
 
 
 def _profile_edit(request, *, ward, neighbourhood, year: int, back: str):
@@ -136,8 +151,11 @@ def _profile_edit(request, *, ward, neighbourhood, year: int, back: str):
         if form.is_valid():
             try:
                 profile_save(
-                    user=request.user, year=year, figures=form.figures(),
-                    version=form.cleaned_data["version"], ward=None if neighbourhood else ward,
+                    user=request.user,
+                    year=year,
+                    figures=form.figures(),
+                    version=form.cleaned_data["version"],
+                    ward=None if neighbourhood else ward,
                     neighbourhood=neighbourhood,
                 )
             except ConflictError as exc:
@@ -147,10 +165,13 @@ def _profile_edit(request, *, ward, neighbourhood, year: int, back: str):
                 data["version"] = conflict.version if conflict else ""
                 form = ProfileForm(data)
                 form.is_valid()
-                messages.error(request, _(
-                    "Someone else saved this profile while you were editing. Compare the saved values "
-                    "with yours below, then save again to keep yours."
-                ))
+                messages.error(
+                    request,
+                    _(
+                        "Someone else saved this profile while you were editing. Compare the saved values "
+                        "with yours below, then save again to keep yours."
+                    ),
+                )
             else:
                 messages.success(request, _("Profile of %(unit)s for %(year)s saved.") % {"unit": unit, "year": year})
                 return redirect(back)
@@ -159,25 +180,40 @@ def _profile_edit(request, *, ward, neighbourhood, year: int, back: str):
         if profile:
             initial.update({name: getattr(profile, name) for name in Profile.FIGURES})
         form = ProfileForm(initial=initial)
-    return render(request, "wards/profile_form.html", {
-        "form": form, "unit": unit, "ward": ward, "year": year, "profile": profile,
-        "conflict": conflict, "back": back,
-        "history": HistoryEntry.objects.for_object(profile)[:20] if profile else [],
-    })
+    return render(
+        request,
+        "wards/profile_form.html",
+        {
+            "form": form,
+            "unit": unit,
+            "ward": ward,
+            "year": year,
+            "profile": profile,
+            "conflict": conflict,
+            "back": back,
+            "history": HistoryEntry.objects.for_object(profile)[:20] if profile else [],
+        },
+    )
 
 
 @login_required
 def ward_profile_edit(request, code: str, year: int):
     ward = scope.get_ward_for_user(request.user, code)
-    return _profile_edit(request, ward=ward, neighbourhood=None, year=year,
-                         back=reverse("wards:ward-detail", args=[ward.code]))
+    return _profile_edit(
+        request, ward=ward, neighbourhood=None, year=year, back=reverse("wards:ward-detail", args=[ward.code])
+    )
 
 
 @login_required
 def neighbourhood_profile_edit(request, pk: int, year: int):
     hood = scope.get_neighbourhood_for_user(request.user, pk)
-    return _profile_edit(request, ward=hood.ward, neighbourhood=hood, year=year,
-                         back=reverse("wards:neighbourhood-detail", args=[hood.pk]))
+    return _profile_edit(
+        request,
+        ward=hood.ward,
+        neighbourhood=hood,
+        year=year,
+        back=reverse("wards:neighbourhood-detail", args=[hood.pk]),
+    )
 
 
 @login_required
@@ -190,18 +226,28 @@ def neighbourhood_import(request, code: str):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             result = import_neighbourhoods(
-                user=request.user, filename=upload.name, content=upload.read(),
-                year=form.cleaned_data["year"], wards=scope.editable_wards(request.user).filter(pk=ward.pk),
+                user=request.user,
+                filename=upload.name,
+                content=upload.read(),
+                year=form.cleaned_data["year"],
+                wards=scope.editable_wards(request.user).filter(pk=ward.pk),
             )
             if result.ok:
-                messages.success(request, _(
-                    "Import finished: %(created)s created, %(updated)s updated, %(unchanged)s unchanged."
-                ) % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged})
+                messages.success(
+                    request,
+                    _("Import finished: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.")
+                    % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
+                )
                 return redirect("wards:ward-detail", code=ward.code)
-            messages.error(request, ngettext(
-                "The file has %(count)s error; nothing was saved.",
-                "The file has %(count)s errors; nothing was saved.", len(result.errors),
-            ) % {"count": len(result.errors)})
+            messages.error(
+                request,
+                ngettext(
+                    "The file has %(count)s error; nothing was saved.",
+                    "The file has %(count)s errors; nothing was saved.",
+                    len(result.errors),
+                )
+                % {"count": len(result.errors)},
+            )
     else:
         form = NeighbourhoodImportForm(initial={"year": date.today().year})
     return render(request, "wards/neighbourhood_import.html", {"ward": ward, "form": form, "result": result})

@@ -39,8 +39,10 @@ def owed(request, code: str, period_pk: int | None = None):
     submissions = {
         s.neighbourhood_id: s
         for s in Submission.objects.filter(period=period, ward=ward).prefetch_related(
-            Prefetch("criterion_results", queryset=CriterionResult.objects.only(
-                "submission_id", "criterion_id", "is_met")))
+            Prefetch(
+                "criterion_results", queryset=CriterionResult.objects.only("submission_id", "criterion_id", "is_met")
+            )
+        )
     }
     criteria_set = services.criteria_set_for(hoods[0], period) if hoods else None
     criteria = list(criteria_set.criteria.all()) if criteria_set else []
@@ -48,18 +50,26 @@ def owed(request, code: str, period_pk: int | None = None):
     for hood in hoods:
         sub = submissions.get(hood.pk)
         met = {cr.criterion_id: cr.is_met for cr in sub.criterion_results.all()} if sub else {}
-        rows.append({"hood": hood, "submission": sub,
-                     "cells": [met.get(c.pk) for c in criteria]})
+        rows.append({"hood": hood, "submission": sub, "cells": [met.get(c.pk) for c in criteria]})
     counts = defaultdict(int)
     for row in rows:
         counts[row["submission"].status if row["submission"] else "none"] += 1
-    return render(request, "campaigns/owed.html", {
-        "ward": ward, "period": period, "rows": rows, "criteria": criteria, "criteria_set": criteria_set,
-        "ward_submission": submissions.get(None), "counts": dict(counts),
-        "months": Period.objects.filter(kind=Period.Kind.MONTH, start__lte=period.end).order_by("-start")[:13],
-        "can_edit": scope.can_edit_ward(request.user, ward),
-        "can_review": scope.can_review_ward(request.user, ward),
-    })
+    return render(
+        request,
+        "campaigns/owed.html",
+        {
+            "ward": ward,
+            "period": period,
+            "rows": rows,
+            "criteria": criteria,
+            "criteria_set": criteria_set,
+            "ward_submission": submissions.get(None),
+            "counts": dict(counts),
+            "months": Period.objects.filter(kind=Period.Kind.MONTH, start__lte=period.end).order_by("-start")[:13],
+            "can_edit": scope.can_edit_ward(request.user, ward),
+            "can_review": scope.can_review_ward(request.user, ward),
+        },
+    )
 
 
 def _entry_unit(request, period: Period, code: str | None, hood_pk: int | None):
@@ -78,12 +88,17 @@ def _grouped(criteria_set, results: dict[int, Result], form, zone: str):
         for indicator in criterion.indicators.all():
             result = results.get(indicator.pk)
             threshold = indicator.threshold_for(zone)
-            items.append({
-                "indicator": indicator, "result": result, "threshold": threshold,
-                "value_field": form[f"v_{indicator.pk}"], "note_field": form[f"n_{indicator.pk}"],
-                "version_field": form[f"ver_{indicator.pk}"],
-                "gap": shortfall(indicator.kind, indicator.comparator, result.value, threshold) if result else None,
-            })
+            items.append(
+                {
+                    "indicator": indicator,
+                    "result": result,
+                    "threshold": threshold,
+                    "value_field": form[f"v_{indicator.pk}"],
+                    "note_field": form[f"n_{indicator.pk}"],
+                    "version_field": form[f"ver_{indicator.pk}"],
+                    "gap": shortfall(indicator.kind, indicator.comparator, result.value, threshold) if result else None,
+                }
+            )
         groups.append({"criterion": criterion, "items": items})
     return groups
 
@@ -101,7 +116,9 @@ def entry(request, period_pk: int, code: str | None = None, hood_pk: int | None 
         raise PermissionDenied
     results = _results_of(submission)
     editable = can_edit and (submission.pk is None or submission.is_editable) and not period.is_locked
-    indicators = [i for c in submission.criteria_set.criteria.prefetch_related("indicators") for i in c.indicators.all()]
+    indicators = [
+        i for c in submission.criteria_set.criteria.prefetch_related("indicators") for i in c.indicators.all()
+    ]
     conflicts = {}
     profile = services.unit_profile(submission)
     if request.method == "POST":
@@ -111,8 +128,13 @@ def entry(request, period_pk: int, code: str | None = None, hood_pk: int | None 
             try:
                 with transaction.atomic():
                     submission = services.submission_for(unit, period)
-                    services.results_save(submission=submission, user=request.user, values=form.values(),
-                                          versions=form.versions(), reason=form.cleaned_data["reason"])
+                    services.results_save(
+                        submission=submission,
+                        user=request.user,
+                        values=form.values(),
+                        versions=form.versions(),
+                        reason=form.cleaned_data["reason"],
+                    )
                     _store_files(request, submission, indicators)
             except services.ResultConflict as exc:
                 conflicts = {c.indicator.pk: c for c in exc.conflicts}
@@ -124,8 +146,13 @@ def entry(request, period_pk: int, code: str | None = None, hood_pk: int | None 
                 results = _results_of(submission)
                 form = ResultsForm(data, indicators=indicators, results=results, editable=editable, profile=profile)
                 form.is_valid()
-                messages.error(request, _("Someone else changed some of these results while you were typing. "
-                                          "Both values are shown below; save again to keep yours."))
+                messages.error(
+                    request,
+                    _(
+                        "Someone else changed some of these results while you were typing. "
+                        "Both values are shown below; save again to keep yours."
+                    ),
+                )
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
             else:
@@ -150,12 +177,23 @@ def entry(request, period_pk: int, code: str | None = None, hood_pk: int | None 
     if submission.pk:
         for item in Evidence.objects.filter(result__submission=submission).select_related("result"):
             evidence[item.result.indicator_id].append(item)
-    return render(request, "campaigns/entry.html", {
-        "unit": unit, "ward": ward, "period": period, "submission": submission, "form": form,
-        "groups": _grouped(submission.criteria_set, results, form, ward.zone), "editable": editable,
-        "conflicts": conflicts, "evidence": evidence, "can_review": scope.can_review_ward(request.user, ward),
-        "history": HistoryEntry.objects.for_object(submission)[:20] if submission.pk else [],
-    })
+    return render(
+        request,
+        "campaigns/entry.html",
+        {
+            "unit": unit,
+            "ward": ward,
+            "period": period,
+            "submission": submission,
+            "form": form,
+            "groups": _grouped(submission.criteria_set, results, form, ward.zone),
+            "editable": editable,
+            "conflicts": conflicts,
+            "evidence": evidence,
+            "can_review": scope.can_review_ward(request.user, ward),
+            "history": HistoryEntry.objects.for_object(submission)[:20] if submission.pk else [],
+        },
+    )
 
 
 def _results_of(submission: Submission) -> dict[int, Result]:
@@ -172,17 +210,22 @@ def _carried_over(submission: Submission) -> dict[int, Result]:
     save neither shows them empty nor mistakes them for a change made meanwhile by someone else.
     """
     earlier = Result.objects.filter(
-        submission__criteria_set=submission.criteria_set, submission__ward=submission.ward,
-        submission__neighbourhood=submission.neighbourhood, submission__period__kind=submission.period.kind,
-        submission__period__year=submission.period.year, submission__period__start__lt=submission.period.start,
+        submission__criteria_set=submission.criteria_set,
+        submission__ward=submission.ward,
+        submission__neighbourhood=submission.neighbourhood,
+        submission__period__kind=submission.period.kind,
+        submission__period__year=submission.period.year,
+        submission__period__start__lt=submission.period.start,
         indicator__frequency=Indicator.Frequency.YEARLY,
     ).order_by("indicator_id", "-submission__period__start")
     latest = {}
     for result in earlier:
         latest.setdefault(result.indicator_id, result)
     version = Result._meta.get_field("version").default  # what bulk_create gives the copies
-    return {pk: Result(indicator_id=pk, value=r.value, text=r.text, is_met=r.is_met, note=r.note, version=version)
-            for pk, r in latest.items()}
+    return {
+        pk: Result(indicator_id=pk, value=r.value, text=r.text, is_met=r.is_met, note=r.note, version=version)
+        for pk, r in latest.items()
+    }
 
 
 def _check_files(request, indicators) -> list[str]:
@@ -204,15 +247,23 @@ def _store_files(request, submission: Submission, indicators) -> None:
         result, _created = Result.objects.get_or_create(submission=submission, indicator=indicator)
         for upload in uploads:
             mime = check_evidence(upload)
-            item = Evidence.objects.create(result=result, file=upload, original_name=upload.name[:255],
-                                           content_type=mime, size=upload.size, uploaded_by=request.user)
-            history_record(obj=result, user=request.user, action="evidence",
-                           changes={"evidence": [None, item.original_name]})
+            item = Evidence.objects.create(
+                result=result,
+                file=upload,
+                original_name=upload.name[:255],
+                content_type=mime,
+                size=upload.size,
+                uploaded_by=request.user,
+            )
+            history_record(
+                obj=result, user=request.user, action="evidence", changes={"evidence": [None, item.original_name]}
+            )
 
 
 def _submission_for_user(user, pk: int) -> Submission:
     return get_object_or_404(
-        scope.submissions_visible_to(user).select_related("ward", "neighbourhood", "period"), pk=pk)
+        scope.submissions_visible_to(user).select_related("ward", "neighbourhood", "period"), pk=pk
+    )
 
 
 def _back(submission: Submission) -> str:
@@ -250,8 +301,9 @@ def submission_action(request, pk: int, action: str):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                           require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         target = _back(submission)  # never off the site, whatever the form says
     return redirect(target)
 
@@ -261,26 +313,45 @@ def review(request, code: str, period_pk: int | None = None):
     """The ward leader's list of what waits for review in a period."""
     ward = scope.get_ward_for_user(request.user, code)
     period = _period(period_pk)
-    submissions = (Submission.objects.filter(ward=ward, period=period).select_related("neighbourhood", "submitted_by")
-                   .order_by("status", "neighbourhood__search_key"))
-    return render(request, "campaigns/review.html", {
-        "ward": ward, "period": period, "submissions": submissions,
-        "can_review": scope.can_review_ward(request.user, ward),
-    })
+    submissions = (
+        Submission.objects.filter(ward=ward, period=period)
+        .select_related("neighbourhood", "submitted_by")
+        .order_by("status", "neighbourhood__search_key")
+    )
+    return render(
+        request,
+        "campaigns/review.html",
+        {
+            "ward": ward,
+            "period": period,
+            "submissions": submissions,
+            "can_review": scope.can_review_ward(request.user, ward),
+        },
+    )
 
 
 @login_required
 def result_detail(request, pk: int):
     """One result with its evidence and full history (who, when, old → new, why)."""
     result = get_object_or_404(
-        scope.results_visible_to(request.user).select_related("indicator__criterion", "submission__ward", "submission__neighbourhood",
-                                      "submission__period", "updated_by"), pk=pk)
+        scope.results_visible_to(request.user).select_related(
+            "indicator__criterion", "submission__ward", "submission__neighbourhood", "submission__period", "updated_by"
+        ),
+        pk=pk,
+    )
     if request.GET.get("format") == "csv":
         return _history_csv(result)
-    return render(request, "campaigns/result_detail.html", {
-        "result": result, "submission": result.submission, "evidence": result.evidence.all(),
-        "history": HistoryEntry.objects.for_object(result), "back": _back(result.submission),
-    })
+    return render(
+        request,
+        "campaigns/result_detail.html",
+        {
+            "result": result,
+            "submission": result.submission,
+            "evidence": result.evidence.all(),
+            "history": HistoryEntry.objects.for_object(result),
+            "back": _back(result.submission),
+        },
+    )
 
 
 def _history_csv(result: Result) -> HttpResponse:
@@ -291,10 +362,19 @@ def _history_csv(result: Result) -> HttpResponse:
     writer.writerow([_("When"), _("Who"), _("Action"), _("Field"), _("Old"), _("New"), _("Reason")])
     for entry in HistoryEntry.objects.for_object(result).order_by("at"):
         who = f"{entry.user.last_name} {entry.user.first_name}".strip() or entry.user.username if entry.user else ""
-        for field, (old, new) in (entry.changes or {"": [None, None]}).items():
+        for field, old, new in entry.labelled_changes or [("", None, None)]:
             # In Việt Nam time, as the page shows it (entry.at is UTC).
-            writer.writerow([timezone.localtime(entry.at).strftime("%d/%m/%Y %H:%M"), _csv_text(who), entry.action,
-                             field, _csv_text(old), _csv_text(new), _csv_text(entry.reason)])
+            writer.writerow(
+                [
+                    timezone.localtime(entry.at).strftime("%d/%m/%Y %H:%M"),
+                    _csv_text(who),
+                    entry.action_label,
+                    field,
+                    _csv_text(old),
+                    _csv_text(new),
+                    _csv_text(entry.reason),
+                ]
+            )
     return response
 
 
@@ -308,5 +388,9 @@ def _csv_text(value) -> str:
 def evidence_file(request, pk: int):
     """An evidence file, only for users who may see its ward."""
     item = get_object_or_404(scope.evidence_visible_to(request.user), pk=pk)
-    return FileResponse(item.file.open("rb"), content_type=item.content_type, filename=item.original_name,
-                        as_attachment=item.content_type == "application/pdf")
+    return FileResponse(
+        item.file.open("rb"),
+        content_type=item.content_type,
+        filename=item.original_name,
+        as_attachment=item.content_type == "application/pdf",
+    )

@@ -43,7 +43,8 @@ class ExcelUploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(".xlsx"):
             raise forms.ValidationError(
-                _("The file is not an Excel workbook (.xlsx). Save it as .xlsx and upload it again."))
+                _("The file is not an Excel workbook (.xlsx). Save it as .xlsx and upload it again.")
+            )
         if upload.size > excel.MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("The file is larger than 10 MB."))
         return upload
@@ -94,8 +95,12 @@ def _keep(request, *, ward, period, filename: str, content: bytes) -> str:
         pending.pop(min(pending, key=lambda t: pending[t]["at"]))
     token = secrets.token_urlsafe(24)
     pending[token] = {
-        "ward": ward.code, "period": period.pk, "name": filename[:200], "at": time.time(),
-        "sha256": hashlib.sha256(content).hexdigest(), "data": base64.b64encode(content).decode("ascii"),
+        "ward": ward.code,
+        "period": period.pk,
+        "name": filename[:200],
+        "at": time.time(),
+        "sha256": hashlib.sha256(content).hexdigest(),
+        "data": base64.b64encode(content).decode("ascii"),
     }
     request.session[SESSION_KEY] = pending
     return token
@@ -126,8 +131,7 @@ def _forget(request, token: str) -> None:
 def excel_upload(request, code: str, period_pk: int):
     """GET: the upload form. POST a file: its errors, or a preview of the changes. POST `token`: save them."""
     ward, period = _ward_and_period(request, code, period_pk)
-    context = {"ward": ward, "period": period, "form": ExcelUploadForm(), "result": None, "token": None,
-               "shown": SHOWN}
+    context = {"ward": ward, "period": period, "form": ExcelUploadForm(), "result": None, "token": None, "shown": SHOWN}
 
     if request.method == "POST" and "token" in request.POST:
         token = request.POST["token"]
@@ -142,20 +146,27 @@ def excel_upload(request, code: str, period_pk: int):
             messages.info(request, _("The file matches what is saved; there is nothing to change."))
             return render(request, "campaigns/excel_upload.html", context)
         if check.ok and check.digest != request.POST.get("digest"):
-            messages.warning(request, _("The results changed since the preview was shown. Check the changes "
-                                        "below and confirm again."))
+            messages.warning(
+                request,
+                _("The results changed since the preview was shown. Check the changes below and confirm again."),
+            )
             context.update(result=check, token=token, filename=filename)
             return render(request, "campaigns/excel_upload.html", context)
-        result = excel.upload_apply(user=request.user, ward=ward, period=period, filename=filename,
-                                    content=content)
+        result = excel.upload_apply(user=request.user, ward=ward, period=period, filename=filename, content=content)
         _forget(request, token)
         if not result.ok:
             _error_message(request, result)
             context.update(result=result, filename=filename)
             return render(request, "campaigns/excel_upload.html", context)
-        messages.success(request, ngettext(
-            "%(count)s result saved from “%(name)s”.", "%(count)s results saved from “%(name)s”.", result.saved,
-        ) % {"count": result.saved, "name": filename})
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s result saved from “%(name)s”.",
+                "%(count)s results saved from “%(name)s”.",
+                result.saved,
+            )
+            % {"count": result.saved, "name": filename},
+        )
         return redirect("campaigns:excel-upload", code=ward.code, period_pk=period.pk)
 
     if request.method == "POST":
@@ -165,8 +176,7 @@ def excel_upload(request, code: str, period_pk: int):
             return render(request, "campaigns/excel_upload.html", context)
         upload = form.cleaned_data["file"]
         content = upload.read()
-        result = excel.upload_check(user=request.user, ward=ward, period=period, filename=upload.name,
-                                    content=content)
+        result = excel.upload_check(user=request.user, ward=ward, period=period, filename=upload.name, content=content)
         context.update(result=result, filename=upload.name)
         if not result.ok:
             _error_message(request, result)
@@ -178,7 +188,12 @@ def excel_upload(request, code: str, period_pk: int):
 
 
 def _error_message(request, result: excel.UploadResult) -> None:
-    messages.error(request, ngettext(
-        "The file has %(count)s error; nothing was saved.",
-        "The file has %(count)s errors; nothing was saved.", len(result.errors),
-    ) % {"count": len(result.errors)})
+    messages.error(
+        request,
+        ngettext(
+            "The file has %(count)s error; nothing was saved.",
+            "The file has %(count)s errors; nothing was saved.",
+            len(result.errors),
+        )
+        % {"count": len(result.errors)},
+    )

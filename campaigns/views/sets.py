@@ -63,8 +63,10 @@ def threshold_text(indicator: Indicator, value) -> str:
 
 def _zone_rows(indicator: Indicator) -> list[tuple[str, str]]:
     labels = dict(Ward.Zone.choices)
-    return [(labels.get(zone, zone), threshold_text(indicator, Decimal(str(value))))
-            for zone, value in (indicator.zone_thresholds or {}).items()]
+    return [
+        (labels.get(zone, zone), threshold_text(indicator, Decimal(str(value))))
+        for zone, value in (indicator.zone_thresholds or {}).items()
+    ]
 
 
 # --- pages ---------------------------------------------------------------------
@@ -96,15 +98,21 @@ def _detail(request, criteria_set: CriteriaSet, form: NewVersionForm | None = No
     is_admin = scope.scope_of(request.user).is_admin
     latest = _latest_version(criteria_set)
     if form is None and is_admin:
-        form = NewVersionForm(criteria_set=criteria_set, latest_version=latest,
-                              initial={"effective_from": timezone.localdate()})
+        form = NewVersionForm(
+            criteria_set=criteria_set, latest_version=latest, initial={"effective_from": timezone.localdate()}
+        )
     criteria = list(criteria_set.criteria.prefetch_related("indicators"))
     indicators = {i.pk: i for c in criteria for i in c.indicators.all()}
-    rows = [{
-        "criterion": criterion,
-        "indicators": [{"indicator": i, "threshold": threshold_text(i, i.threshold), "zones": _zone_rows(i)}
-                       for i in criterion.indicators.all()],
-    } for criterion in criteria]
+    rows = [
+        {
+            "criterion": criterion,
+            "indicators": [
+                {"indicator": i, "threshold": threshold_text(i, i.threshold), "zones": _zone_rows(i)}
+                for i in criterion.indicators.all()
+            ],
+        }
+        for criterion in criteria
+    ]
     kinds = dict((Ward.Kind if criteria_set.level == Level.WARD else Neighbourhood.Kind).choices)
     history = list(
         HistoryEntry.objects.filter(
@@ -116,20 +124,24 @@ def _detail(request, criteria_set: CriteriaSet, form: NewVersionForm | None = No
         indicator = indicators.get(entry.object_id) if entry.content_type.model == "indicator" else None
         entry.subject_label = indicator.code if indicator else _("the set")
     submissions = criteria_set.submissions.count()
-    return render(request, "campaigns/set_detail.html", {
-        "set": criteria_set,
-        "rows": rows,
-        "unit_kinds": [kinds.get(k, k) for k in criteria_set.unit_kinds],
-        "replaced_by": list(criteria_set.replaced_by.all()),
-        "extensions": list(criteria_set.extensions.all()),
-        "submission_count": submissions,
-        "has_results": submissions > 0,
-        "in_force_now": _in_force_on(criteria_set, timezone.localdate()),
-        "latest_version": latest,
-        "is_admin": is_admin,
-        "form": form,
-        "history": history,
-    })
+    return render(
+        request,
+        "campaigns/set_detail.html",
+        {
+            "set": criteria_set,
+            "rows": rows,
+            "unit_kinds": [kinds.get(k, k) for k in criteria_set.unit_kinds],
+            "replaced_by": list(criteria_set.replaced_by.all()),
+            "extensions": list(criteria_set.extensions.all()),
+            "submission_count": submissions,
+            "has_results": submissions > 0,
+            "in_force_now": _in_force_on(criteria_set, timezone.localdate()),
+            "latest_version": latest,
+            "is_admin": is_admin,
+            "form": form,
+            "history": history,
+        },
+    )
 
 
 @login_required
@@ -144,22 +156,31 @@ def set_new_version(request, pk: int):
     try:
         copy = criteria_set_new_version(criteria_set=criteria_set, user=request.user, effective_from=day)
     except IntegrityError:  # someone made the same version at the same moment
-        messages.error(request, _("Someone else has just made a new version of this set. Look at it before "
-                                  "making another."))
+        messages.error(
+            request, _("Someone else has just made a new version of this set. Look at it before making another.")
+        )
         return redirect("campaigns:set-detail", pk=criteria_set.pk)
-    messages.success(request, _(
-        "Version %(new)s created, in force from %(date)s. Version %(old)s is no longer in force from that day; "
-        "the results entered against it stay with it."
-    ) % {"new": copy.version, "old": criteria_set.version, "date": date_format(day, "SHORT_DATE_FORMAT")})
+    messages.success(
+        request,
+        _(
+            "Version %(new)s created, in force from %(date)s. Version %(old)s is no longer in force from that day; "
+            "the results entered against it stay with it."
+        )
+        % {"new": copy.version, "old": criteria_set.version, "date": date_format(day, "SHORT_DATE_FORMAT")},
+    )
     return redirect("campaigns:set-detail", pk=copy.pk)
 
 
 def _refuse_changes(request, criteria_set: CriteriaSet):
-    messages.error(request, _(
-        "“%(set)s” version %(version)s already has results, so its thresholds cannot be changed: results "
-        "entered against it would no longer mean what they meant. Make a new version first (below), then "
-        "change the new version."
-    ) % {"set": criteria_set.name, "version": criteria_set.version})
+    messages.error(
+        request,
+        _(
+            "“%(set)s” version %(version)s already has results, so its thresholds cannot be changed: results "
+            "entered against it would no longer mean what they meant. Make a new version first (below), then "
+            "change the new version."
+        )
+        % {"set": criteria_set.name, "version": criteria_set.version},
+    )
     return redirect(reverse("campaigns:set-detail", args=[criteria_set.pk]) + "#new-version")
 
 
@@ -206,8 +227,13 @@ def indicator_edit(request, pk: int):
                     indicator.zone_thresholds = form.zone_thresholds()
                     indicator.threshold_is_example = form.cleaned_data["threshold_is_example"]
                     indicator.save(update_fields=["threshold", "zone_thresholds", "threshold_is_example"])
-                    history_record(obj=indicator, user=request.user, action="update", changes=changes,
-                                   reason=form.cleaned_data["reason"].strip())
+                    history_record(
+                        obj=indicator,
+                        user=request.user,
+                        action="update",
+                        changes=changes,
+                        reason=form.cleaned_data["reason"].strip(),
+                    )
             if changes:
                 messages.success(request, _("Indicator %(code)s saved.") % {"code": indicator.code})
             else:
@@ -215,9 +241,16 @@ def indicator_edit(request, pk: int):
             return redirect("campaigns:set-detail", pk=criteria_set.pk)
     else:
         form = IndicatorThresholdForm(indicator=indicator)
-    return render(request, "campaigns/indicator_form.html", {
-        "form": form, "indicator": indicator, "criterion": indicator.criterion, "set": criteria_set,
-        "threshold": threshold_text(indicator, indicator.threshold), "zones": _zone_rows(indicator),
-        "history": HistoryEntry.objects.for_object(indicator)[:HISTORY_SHOWN],
-    })
-
+    return render(
+        request,
+        "campaigns/indicator_form.html",
+        {
+            "form": form,
+            "indicator": indicator,
+            "criterion": indicator.criterion,
+            "set": criteria_set,
+            "threshold": threshold_text(indicator, indicator.threshold),
+            "zones": _zone_rows(indicator),
+            "history": HistoryEntry.objects.for_object(indicator)[:HISTORY_SHOWN],
+        },
+    )

@@ -40,8 +40,19 @@ HOOD_SET = CRITERIA / "nd-86-2023-thon-tdp-van-hoa.yaml"
 WARD_SET = CRITERIA / "qd-04-2022-do-thi-van-minh.yaml"
 
 # Every entered indicator of the neighbourhood set, met, written as Vietnamese staff write it.
-ALL_MET = {"I.1": "95,5", "I.3": "1", "I.4": "1", "II.1": "1", "II.2": "99", "II.3": "1", "II.4": "92",
-           "II.5": "1", "II.6": "1", "III.1": "1", "III.2": "1"}
+ALL_MET = {
+    "I.1": "95,5",
+    "I.3": "1",
+    "I.4": "1",
+    "II.1": "1",
+    "II.2": "99",
+    "II.3": "1",
+    "II.4": "92",
+    "II.5": "1",
+    "II.6": "1",
+    "III.1": "1",
+    "III.2": "1",
+}
 OK, FORBIDDEN, NOT_FOUND, REDIRECT = 200, 403, 404, 302
 
 
@@ -116,8 +127,9 @@ def post_values(client, url, ind, values: dict, *, extra=None, files=None, open_
 
 
 def stored(hood, period, code):
-    result = Result.objects.filter(submission__neighbourhood=hood, submission__period=period,
-                                   indicator__code=code).first()
+    result = Result.objects.filter(
+        submission__neighbourhood=hood, submission__period=period, indicator__code=code
+    ).first()
     return None if result is None else result.value
 
 
@@ -209,15 +221,19 @@ def test_values_written_the_vietnamese_way_are_read(client_for, staff_a, hood_a,
     assert Submission.objects.get(neighbourhood=hood_a).status == Submission.Status.DRAFT
 
 
-@pytest.mark.parametrize(("typed", "message"), [
-    ("120", "A percentage cannot be above 100."),
-    ("1.234", "A percentage cannot be above 100."),  # one thousand two hundred and thirty-four
-    ("-5", "The value cannot be negative."),
-    ("chín mươi", "is not a number"),
-    ("1,234.5,6", "is not a number"),
-])
-def test_refused_percentages_are_kept_in_the_form_and_nothing_is_saved(client_for, staff_a, hood_a, period, ind,
-                                                                        typed, message):
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("120", "A percentage cannot be above 100."),
+        ("1.234", "A percentage cannot be above 100."),  # one thousand two hundred and thirty-four
+        ("-5", "The value cannot be negative."),
+        ("chín mươi", "is not a number"),
+        ("1,234.5,6", "is not a number"),
+    ],
+)
+def test_refused_percentages_are_kept_in_the_form_and_nothing_is_saved(
+    client_for, staff_a, hood_a, period, ind, typed, message
+):
     client = client_for(staff_a)
     response = post_values(client, entry_url(period, hood_a), ind, {"I.1": typed, "II.2": "99"})
     assert response.status_code == 200
@@ -314,8 +330,9 @@ def hood_a2(ward_a):
     return hood
 
 
-def test_return_with_a_reason_reaches_staff_home_and_reopens_only_that_unit(client_for, staff_a, leader_a, hood_a,
-                                                                              hood_a2, period):
+def test_return_with_a_reason_reaches_staff_home_and_reopens_only_that_unit(
+    client_for, staff_a, leader_a, hood_a, hood_a2, period
+):
     returned = make_submission(hood_a, period, staff_a, status=Submission.Status.SUBMITTED)
     other = make_submission(hood_a2, period, staff_a, status=Submission.Status.SUBMITTED)
     reason = "Thiếu ảnh minh chứng nhà văn hóa (II.1)"
@@ -385,8 +402,9 @@ def test_the_next_field_of_an_action_cannot_send_people_off_site(client_for, sta
     response = client_for(leader_a).post(action_url(submission, "approve"), {"next": "https://evil.example/phish"})
     assert response.status_code == 302
     assert response["Location"] == entry_url(period, hood_a)
-    submission = make_submission(NeighbourhoodFactory(ward=hood_a.ward), period, staff_a,
-                                 status=Submission.Status.SUBMITTED)
+    submission = make_submission(
+        NeighbourhoodFactory(ward=hood_a.ward), period, staff_a, status=Submission.Status.SUBMITTED
+    )
     own = reverse("campaigns:review", args=[hood_a.ward.code, period.pk])
     response = client_for(leader_a).post(action_url(submission, "approve"), {"next": own})
     assert response["Location"] == own
@@ -403,8 +421,7 @@ def test_unknown_action_is_not_found(client_for, staff_a, leader_a, hood_a, peri
 
 
 @pytest.mark.parametrize(("typed", "kept"), [(None, Decimal(1)), ("0", Decimal(0))], ids=["untouched", "changed"])
-def test_first_save_of_a_month_keeps_the_years_yearly_results(client_for, staff_a, hood_a, period, ind, typed,
-                                                                kept):
+def test_first_save_of_a_month_keeps_the_years_yearly_results(client_for, staff_a, hood_a, period, ind, typed, kept):
     """II.1 (a cultural house) is yearly: entered in October, the November form starts with it.
 
     Before the fix the November form showed it empty and the first save reported a conflict with
@@ -448,8 +465,9 @@ def test_a_conflict_on_the_first_save_of_a_month_leaves_nothing_behind(client_fo
 # --- two people on one form -----------------------------------------------------------------------
 
 
-def test_conflicting_edits_show_both_values_and_the_second_save_keeps_yours(client_for, staff_a, admin_user,
-                                                                            hood_a, period, ind):
+def test_conflicting_edits_show_both_values_and_the_second_save_keeps_yours(
+    client_for, staff_a, admin_user, hood_a, period, ind
+):
     url = entry_url(period, hood_a)
     staff, admin = client_for(staff_a), client_for(admin_user)
     staff_form = form_data(staff.get(url))  # staff opens the form first …
@@ -520,16 +538,25 @@ def _docx_like() -> bytes:
     return buffer.getvalue()
 
 
-@pytest.mark.parametrize(("name", "content", "message"), [
-    ("photo.jpg", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200 + b"This program cannot be run",
-     "“photo.jpg” is not a JPG or PNG photo or a PDF document."),
-    ("ghi-chu.txt", "Biên bản họp tổ dân phố, không phải ảnh.".encode(),
-     "“ghi-chu.txt” is not a JPG or PNG photo or a PDF document."),
-    ("bien-ban.pdf", _docx_like(), "“bien-ban.pdf” is not a JPG or PNG photo or a PDF document."),
-    ("big.png", png_bytes()[:64] + b"\0" * (MAX_EVIDENCE_BYTES + 1 - 64), "“big.png” is larger than 10 MB."),
-], ids=["exe-renamed-jpg", "text", "docx-as-pdf", "over-10-MB"])
-def test_bad_evidence_is_refused_and_nothing_is_saved(client_for, staff_a, hood_a, period, ind, name, content,
-                                                      message):
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        (
+            "photo.jpg",
+            b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200 + b"This program cannot be run",
+            "“photo.jpg” is not a JPG or PNG photo or a PDF document.",
+        ),
+        (
+            "ghi-chu.txt",
+            "Biên bản họp tổ dân phố, không phải ảnh.".encode(),
+            "“ghi-chu.txt” is not a JPG or PNG photo or a PDF document.",
+        ),
+        ("bien-ban.pdf", _docx_like(), "“bien-ban.pdf” is not a JPG or PNG photo or a PDF document."),
+        ("big.png", png_bytes()[:64] + b"\0" * (MAX_EVIDENCE_BYTES + 1 - 64), "“big.png” is larger than 10 MB."),
+    ],
+    ids=["exe-renamed-jpg", "text", "docx-as-pdf", "over-10-MB"],
+)
+def test_bad_evidence_is_refused_and_nothing_is_saved(client_for, staff_a, hood_a, period, ind, name, content, message):
     url = entry_url(period, hood_a)
     upload = SimpleUploadedFile(name, content, content_type="image/jpeg")
     response = post_values(client_for(staff_a), url, ind, {"I.1": "95,5", "I.3": "1"}, files={"I.3": upload})
@@ -638,15 +665,28 @@ def results_world(world, no_role_user, hood_set, period):
     criteria_set_load_file(WARD_SET)
     submission = make_submission(world["hood_a"], period, world["staff_a"], status=Submission.Status.SUBMITTED)
     result = submission.results.get(indicator__code="II.1")
-    evidence = Evidence.objects.create(result=result, file=SimpleUploadedFile("a.png", png_bytes()),
-                                       original_name="a.png", content_type="image/png", size=10,
-                                       uploaded_by=world["staff_a"])
-    approved = make_submission(NeighbourhoodFactory(ward=world["ward_a"]), period, world["staff_a"],
-                               status=Submission.Status.SUBMITTED)
+    evidence = Evidence.objects.create(
+        result=result,
+        file=SimpleUploadedFile("a.png", png_bytes()),
+        original_name="a.png",
+        content_type="image/png",
+        size=10,
+        uploaded_by=world["staff_a"],
+    )
+    approved = make_submission(
+        NeighbourhoodFactory(ward=world["ward_a"]), period, world["staff_a"], status=Submission.Status.SUBMITTED
+    )
     services.submission_approve(submission=approved, user=world["leader_a"])
     approved.refresh_from_db()
-    return {**world, "no_role": no_role_user, "period": period, "submission": submission, "result": result,
-            "evidence": evidence, "approved": approved}
+    return {
+        **world,
+        "no_role": no_role_user,
+        "period": period,
+        "submission": submission,
+        "result": result,
+        "evidence": evidence,
+        "approved": approved,
+    }
 
 
 PAGES = [
@@ -683,20 +723,44 @@ def _entry_post(w):
 
 
 def _ward_post(w):
-    return {f"v_{i.pk}": "1" for i in Indicator.objects.filter(criterion__criteria_set__code="do-thi-van-minh",
-                                                               kind="boolean")} | {"save": ""}
+    return {
+        f"v_{i.pk}": "1"
+        for i in Indicator.objects.filter(criterion__criteria_set__code="do-thi-van-minh", kind="boolean")
+    } | {"save": ""}
 
 
-EDIT = {"staff_a": REDIRECT, "leader_a": FORBIDDEN, "staff_b": NOT_FOUND, "city_leader": FORBIDDEN,
-        "admin": REDIRECT, "no_role": NOT_FOUND}
-REVIEW = {"staff_a": FORBIDDEN, "leader_a": REDIRECT, "staff_b": NOT_FOUND, "city_leader": FORBIDDEN,
-          "admin": REDIRECT, "no_role": NOT_FOUND}
-ADMIN_ONLY = {"staff_a": FORBIDDEN, "leader_a": FORBIDDEN, "staff_b": NOT_FOUND, "city_leader": FORBIDDEN,
-              "admin": REDIRECT, "no_role": NOT_FOUND}
+EDIT = {
+    "staff_a": REDIRECT,
+    "leader_a": FORBIDDEN,
+    "staff_b": NOT_FOUND,
+    "city_leader": FORBIDDEN,
+    "admin": REDIRECT,
+    "no_role": NOT_FOUND,
+}
+REVIEW = {
+    "staff_a": FORBIDDEN,
+    "leader_a": REDIRECT,
+    "staff_b": NOT_FOUND,
+    "city_leader": FORBIDDEN,
+    "admin": REDIRECT,
+    "no_role": NOT_FOUND,
+}
+ADMIN_ONLY = {
+    "staff_a": FORBIDDEN,
+    "leader_a": FORBIDDEN,
+    "staff_b": NOT_FOUND,
+    "city_leader": FORBIDDEN,
+    "admin": REDIRECT,
+    "no_role": NOT_FOUND,
+}
 POSTS = [
     ("entry-neighbourhood", lambda w: entry_url(w["period"], w["hood_a"]), _entry_post, EDIT),
-    ("entry-ward", lambda w: reverse("campaigns:entry-ward", args=[w["period"].pk, w["ward_a"].code]), _ward_post,
-     EDIT),
+    (
+        "entry-ward",
+        lambda w: reverse("campaigns:entry-ward", args=[w["period"].pk, w["ward_a"].code]),
+        _ward_post,
+        EDIT,
+    ),
     ("approve", lambda w: action_url(w["submission"], "approve"), lambda w: {}, REVIEW),
     ("return", lambda w: action_url(w["submission"], "return"), lambda w: {"reason": "Thiếu số liệu"}, REVIEW),
     ("reopen", lambda w: action_url(w["approved"], "reopen"), lambda w: {"reason": "Sửa sai"}, ADMIN_ONLY),
@@ -704,16 +768,20 @@ POSTS = [
 
 
 def _state():
-    return (sorted(Submission.objects.values_list("pk", "status", "return_reason")),
-            sorted(Result.objects.values_list("pk", "value", "version")), HistoryEntry.objects.count())
+    return (
+        sorted(Submission.objects.values_list("pk", "status", "return_reason")),
+        sorted(Result.objects.values_list("pk", "value", "version")),
+        HistoryEntry.objects.count(),
+    )
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(("page", "url", "data", "expected"), POSTS, ids=[p[0] for p in POSTS])
 def test_results_posts_answer_each_role_by_its_scope(results_world, role, page, url, data, expected):
     if page == "entry-neighbourhood":  # a draft: the submitted one refuses saves whoever posts
-        services.submission_return(submission=results_world["submission"], user=results_world["leader_a"],
-                                   reason="Sửa lại")
+        services.submission_return(
+            submission=results_world["submission"], user=results_world["leader_a"], reason="Sửa lại"
+        )
     before = _state()
     client = Client()
     client.force_login(results_world[role])
@@ -764,8 +832,8 @@ def test_result_history_shows_old_and_new_and_exports_csv(client_for, staff_a, h
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert len(rows) == 3  # the header, the creation, the change
     created, changed = rows[1], rows[2]
-    assert created[2:6] == ["create", "value", "", "95,5"]
-    assert changed[2:7] == ["update", "value", "95,5", "97,25", "Số liệu của hội nghị"]
+    assert created[2:6] == ["Tạo mới", "Giá trị", "", "95,5"]  # actions and fields as people call them
+    assert changed[2:7] == ["Sửa đổi", "Giá trị", "95,5", "97,25", "Số liệu của hội nghị"]
     assert changed[1] == "Hoa"
     # Times as people in Việt Nam read them, like on the page: 09:00 on 20/11/2026, not 02:00 UTC.
     assert re.fullmatch(r"20/11/2026 09:0\d", changed[0]), changed[0]
@@ -775,13 +843,17 @@ def test_history_csv_does_not_carry_formulas_into_excel(client_for, staff_a, hoo
     client = client_for(staff_a)
     url = entry_url(period, hood_a)
     formula = '=HYPERLINK("http://evil.example","bấm vào đây")'
-    assert post_values(client, url, ind, {"I.1": "95,5"}, extra={f"n_{ind['I.1'].pk}": formula,
-                                                                  "reason": "@SUM(1+1)"}).status_code == 302
+    assert (
+        post_values(
+            client, url, ind, {"I.1": "95,5"}, extra={f"n_{ind['I.1'].pk}": formula, "reason": "@SUM(1+1)"}
+        ).status_code
+        == 302
+    )
     result = Result.objects.get(indicator=ind["I.1"])
     assert result.note == formula  # stored as typed; only the export is defused
     response = client.get(reverse("campaigns:result-detail", args=[result.pk]) + "?format=csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    note_row = next(row for row in rows if row[3] == "note")
+    note_row = next(row for row in rows if row[3] in ("Ghi chú", "Note"))
     assert note_row[5] == "'" + formula and note_row[6] == "'@SUM(1+1)"
     assert not any(cell.startswith(("=", "+", "@")) for row in rows for cell in row)
 
@@ -803,19 +875,33 @@ def _ward_with(size, ward, period, staff, with_evidence=False):
     for n, hood in enumerate(hoods):
         submission = services.submission_for(hood, period)
         Result.objects.bulk_create(
-            Result(submission=submission, indicator=i, value=Decimal(1 if i.kind == "boolean" else 95 - n % 10),
-                   is_met=True, updated_by=staff) for i in indicators)
+            Result(
+                submission=submission,
+                indicator=i,
+                value=Decimal(1 if i.kind == "boolean" else 95 - n % 10),
+                is_met=True,
+                updated_by=staff,
+            )
+            for i in indicators
+        )
         services.submission_evaluate(submission)
         if with_evidence:
             for result in submission.results.all()[:3]:
-                Evidence.objects.create(result=result, file=SimpleUploadedFile("x.png", png_bytes()),
-                                        original_name="x.png", content_type="image/png", size=10, uploaded_by=staff)
+                Evidence.objects.create(
+                    result=result,
+                    file=SimpleUploadedFile("x.png", png_bytes()),
+                    original_name="x.png",
+                    content_type="image/png",
+                    size=10,
+                    uploaded_by=staff,
+                )
     return hoods
 
 
 @pytest.mark.parametrize("size", [5, 60])
-def test_owed_grid_queries_do_not_grow_with_the_ward(client_for, staff_a, ward_a, period, size,
-                                                     django_assert_max_num_queries):
+def test_owed_grid_queries_do_not_grow_with_the_ward(
+    client_for, staff_a, ward_a, period, size, django_assert_max_num_queries
+):
     _ward_with(size, ward_a, period, staff_a)
     assert CriterionResult.objects.count() == size * 3
     client = client_for(staff_a)
@@ -827,8 +913,9 @@ def test_owed_grid_queries_do_not_grow_with_the_ward(client_for, staff_a, ward_a
 
 
 @pytest.mark.parametrize("size", [5, 60])
-def test_review_list_queries_do_not_grow_with_the_ward(client_for, staff_a, leader_a, ward_a, period, size,
-                                                       django_assert_max_num_queries):
+def test_review_list_queries_do_not_grow_with_the_ward(
+    client_for, staff_a, leader_a, ward_a, period, size, django_assert_max_num_queries
+):
     for hood in _ward_with(size, ward_a, period, staff_a):
         services.submission_submit(submission=services.submission_for(hood, period), user=staff_a)
     client = client_for(leader_a)

@@ -85,15 +85,19 @@ def reference_vi_number(number: Decimal) -> str:
 
 # --- strategies --------------------------------------------------------------
 
-decimals = st.decimals(min_value=Decimal("-1000000"), max_value=Decimal("1000000"), places=4,
-                       allow_nan=False, allow_infinity=False)
-small_decimals = st.decimals(min_value=Decimal("-5"), max_value=Decimal("5"), places=1,
-                             allow_nan=False, allow_infinity=False)
-numbers = st.one_of(decimals, small_decimals, st.integers(-10**9, 10**9),
-                    st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False))
+decimals = st.decimals(
+    min_value=Decimal("-1000000"), max_value=Decimal("1000000"), places=4, allow_nan=False, allow_infinity=False
+)
+small_decimals = st.decimals(
+    min_value=Decimal("-5"), max_value=Decimal("5"), places=1, allow_nan=False, allow_infinity=False
+)
+numbers = st.one_of(
+    decimals, small_decimals, st.integers(-(10**9), 10**9), st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False)
+)
 thresholds = st.one_of(st.none(), decimals, small_decimals, st.integers(-100, 100))
-boolean_answers = st.one_of(st.booleans(), st.sampled_from([0, 1, Decimal("0"), Decimal("1"), Decimal("1.0000"),
-                                                             Decimal("0.0000")]))
+boolean_answers = st.one_of(
+    st.booleans(), st.sampled_from([0, 1, Decimal("0"), Decimal("1"), Decimal("1.0000"), Decimal("0.0000")])
+)
 boolean_thresholds = st.sampled_from([None, 0, 1, Decimal("0.0000"), Decimal("1.0000")])
 
 
@@ -147,13 +151,16 @@ def test_a_number_with_no_threshold_is_met(kind, comparator, value):
     assert compare(kind, comparator, value, None) is True
 
 
-@pytest.mark.parametrize(("comparator", "below", "equal", "above"), [
-    (">=", False, True, True),
-    ("<=", True, True, False),
-    (">", False, False, True),
-    ("<", True, False, False),
-    ("==", False, True, False),
-])
+@pytest.mark.parametrize(
+    ("comparator", "below", "equal", "above"),
+    [
+        (">=", False, True, True),
+        ("<=", True, True, False),
+        (">", False, False, True),
+        ("<", True, False, False),
+        ("==", False, True, False),
+    ],
+)
 @pytest.mark.parametrize("kind", NUMERIC)
 def test_every_comparator_around_its_threshold(kind, comparator, below, equal, above):
     assert compare(kind, comparator, Decimal("89.9999"), 90) is below
@@ -185,8 +192,14 @@ def indicators_and_values(draw):
     default = draw(boolean_thresholds if kind == "boolean" else thresholds)
     zone_values = st.sampled_from(["0", "1"]) if kind == "boolean" else decimals.map(str)
     zones = draw(st.dictionaries(st.sampled_from(ZONES), zone_values, max_size=len(ZONES)))
-    indicator = Indicator(code="X.1", name="Chỉ tiêu thử", kind=kind, comparator=comparator,
-                          threshold=None if default is None else Decimal(str(default)), zone_thresholds=zones)
+    indicator = Indicator(
+        code="X.1",
+        name="Chỉ tiêu thử",
+        kind=kind,
+        comparator=comparator,
+        threshold=None if default is None else Decimal(str(default)),
+        zone_thresholds=zones,
+    )
     value = draw(values_for(kind))
     zone = draw(st.one_of(st.none(), st.sampled_from(ZONES)))
     return indicator, value, zone
@@ -206,8 +219,9 @@ def test_is_met_uses_the_zone_threshold_when_the_zone_has_one(case):
 
 def test_poor_rate_in_a_mountainous_ward_is_held_to_its_own_threshold():
     """NĐ 86 set, I.2: ≤ 1,5 % of households, ≤ 5 % in mountainous areas."""
-    i2 = Indicator(code="I.2", kind="percent", comparator="<=", threshold=Decimal("1.5"),
-                   zone_thresholds={"mien_nui": "5"})
+    i2 = Indicator(
+        code="I.2", kind="percent", comparator="<=", threshold=Decimal("1.5"), zone_thresholds={"mien_nui": "5"}
+    )
     rate = Decimal("3.42")
     assert i2.is_met(rate) is False
     assert i2.is_met(rate, "dong_bang") is False
@@ -219,8 +233,9 @@ def test_poor_rate_in_a_mountainous_ward_is_held_to_its_own_threshold():
 # --- criterion_met -----------------------------------------------------------
 
 outcomes = st.lists(st.sampled_from([True, False, None]), max_size=8)
-point_values = st.one_of(st.none(), st.decimals(min_value=0, max_value=100, places=2,
-                                                allow_nan=False, allow_infinity=False))
+point_values = st.one_of(
+    st.none(), st.decimals(min_value=0, max_value=100, places=2, allow_nan=False, allow_infinity=False)
+)
 
 
 @st.composite
@@ -229,8 +244,13 @@ def criterion_cases(draw):
     met = draw(outcomes)
     points = draw(st.lists(point_values, min_size=len(met), max_size=len(met)))
     k = draw(st.one_of(st.none(), st.integers(0, 9)))
-    min_points = draw(st.one_of(st.none(), st.decimals(min_value=0, max_value=500, places=2, allow_nan=False,
-                                                       allow_infinity=False), st.integers(0, 500)))
+    min_points = draw(
+        st.one_of(
+            st.none(),
+            st.decimals(min_value=0, max_value=500, places=2, allow_nan=False, allow_infinity=False),
+            st.integers(0, 500),
+        )
+    )
     return rule, met, points, k, min_points
 
 
@@ -245,7 +265,8 @@ def criterion_cases(draw):
 def test_criterion_met_matches_the_reference(case):
     rule, met, points, k, min_points = case
     assert criterion_met(rule, met=met, points=points, k=k, min_points=min_points) == reference_criterion_met(
-        rule, met, points, k, min_points)
+        rule, met, points, k, min_points
+    )
 
 
 @given(st.lists(st.sampled_from([True, False, None]), min_size=1, max_size=8))
@@ -267,8 +288,12 @@ def test_an_unknown_rule_is_refused():
 # --- shortfall ---------------------------------------------------------------
 
 
-@given(st.sampled_from(KINDS), st.sampled_from(COMPARATORS), st.one_of(st.none(), decimals, st.integers(-999, 999)),
-       st.one_of(st.none(), decimals, st.integers(-999, 999)))
+@given(
+    st.sampled_from(KINDS),
+    st.sampled_from(COMPARATORS),
+    st.one_of(st.none(), decimals, st.integers(-999, 999)),
+    st.one_of(st.none(), decimals, st.integers(-999, 999)),
+)
 @example("percent", ">=", Decimal("85"), Decimal("90"))
 @example("percent", "<=", Decimal("3.42"), Decimal("1.5"))
 @example("count", "<=", 0, 0)

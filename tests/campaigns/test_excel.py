@@ -131,9 +131,12 @@ def apply(user, ward, period, content, filename="ket-qua.xlsx"):
 
 
 def values_of(hood, period) -> dict[str, tuple]:
-    return {r.indicator.code: (r.value, r.text, r.note, r.version)
-            for r in Result.objects.filter(submission__neighbourhood=hood, submission__period=period)
-            .select_related("indicator")}
+    return {
+        r.indicator.code: (r.value, r.text, r.note, r.version)
+        for r in Result.objects.filter(submission__neighbourhood=hood, submission__period=period).select_related(
+            "indicator"
+        )
+    }
 
 
 def result_history() -> int:
@@ -149,15 +152,19 @@ def nothing_saved():
 # --- the template ----------------------------------------------------------------------
 
 
-def test_the_template_has_one_row_per_unit_and_entered_indicator_of_the_ward(cast, march, ward_a, hood_a, hood_a2,
-                                                                              hood_b, staff_a, ind):
+def test_the_template_has_one_row_per_unit_and_entered_indicator_of_the_ward(
+    cast, march, ward_a, hood_a, hood_a2, hood_b, staff_a, ind
+):
     content = template_build(ward=ward_a, period=march)
     book = load_workbook(io.BytesIO(content))
     assert book.sheetnames == ["Kết quả", "Hướng dẫn"]
     sheet = book["Kết quả"]
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-    assert rows[0] == HEADERS == ["Mã thôn/TDP", "Thôn, tổ dân phố", "Mã chỉ tiêu", "Chỉ tiêu", "Ngưỡng",
-                                  "Giá trị", "Ghi chú"]
+    assert (
+        rows[0]
+        == HEADERS
+        == ["Mã thôn/TDP", "Thôn, tổ dân phố", "Mã chỉ tiêu", "Chỉ tiêu", "Ngưỡng", "Giá trị", "Ghi chú"]
+    )
     assert all(cell.font.bold for cell in sheet[1])
     assert sheet.freeze_panes == "A2"
     assert sheet.column_dimensions["D"].width > sheet.column_dimensions["A"].width
@@ -179,12 +186,17 @@ def test_the_template_has_one_row_per_unit_and_entered_indicator_of_the_ward(cas
 
 def test_the_template_is_prefilled_with_saved_values_and_notes(cast, march, ward_a, hood_a, staff_a, ind):
     submission = services.submission_for(hood_a, march)
-    services.results_save(submission=submission, user=staff_a, versions={}, values={
-        ind["I.1"].pk: {"value": Decimal("95.5"), "text": "", "note": "=theo báo cáo"},
-        ind["I.3"].pk: {"value": Decimal(1), "text": "", "note": ""},
-        ind["I.4"].pk: {"value": Decimal(0), "text": "", "note": ""},
-        ind["II.2"].pk: {"value": Decimal(99), "text": "", "note": ""},
-    })
+    services.results_save(
+        submission=submission,
+        user=staff_a,
+        versions={},
+        values={
+            ind["I.1"].pk: {"value": Decimal("95.5"), "text": "", "note": "=theo báo cáo"},
+            ind["I.3"].pk: {"value": Decimal(1), "text": "", "note": ""},
+            ind["I.4"].pk: {"value": Decimal(0), "text": "", "note": ""},
+            ind["II.2"].pk: {"value": Decimal(99), "text": "", "note": ""},
+        },
+    )
     rows = {(r[0], r[2]): r for r in sheet_rows(template_build(ward=ward_a, period=march))[1:]}
     assert rows[(hood_a.pk, "I.1")][5:] == [95.5, "=theo báo cáo"]  # a note is never turned into a formula
     assert rows[(hood_a.pk, "I.3")][5] == "Có"
@@ -197,8 +209,12 @@ def test_the_template_is_prefilled_with_saved_values_and_notes(cast, march, ward
 
 def test_the_template_shows_yearly_values_a_new_month_will_carry_over(cast, ward_a, hood_a, staff_a, ind):
     january = services.submission_for(hood_a, month(1))
-    services.results_save(submission=january, user=staff_a, versions={},
-                          values={ind["II.1"].pk: {"value": Decimal(1), "text": "", "note": ""}})
+    services.results_save(
+        submission=january,
+        user=staff_a,
+        versions={},
+        values={ind["II.1"].pk: {"value": Decimal(1), "text": "", "note": ""}},
+    )
     content = template_build(ward=ward_a, period=month(3))
     rows = {(r[0], r[2]): r for r in sheet_rows(content)[1:]}
     assert rows[(hood_a.pk, "II.1")][5] == "Có"
@@ -210,12 +226,21 @@ def test_the_template_shows_yearly_values_a_new_month_will_carry_over(cast, ward
 
 
 def test_a_good_file_saves_every_value_with_its_history(cast, march, ward_a, hood_a, hood_a2, staff_a):
-    content = fill(template_build(ward=ward_a, period=march), {
-        (hood_a.pk, "I.1"): "95,5", (hood_a.pk, "I.3"): "Có", (hood_a.pk, "I.4"): "x",
-        (hood_a.pk, "II.2"): 98, (hood_a.pk, "II.4"): "90",
-        (hood_a.pk, "III.1"): "Không", (hood_a.pk, "III.2"): 0,
-        (hood_a2.pk, "I.1"): 88, (hood_a2.pk, "II.3"): 1,
-    }, notes={(hood_a.pk, "I.1"): "Theo báo cáo tháng 3"})
+    content = fill(
+        template_build(ward=ward_a, period=march),
+        {
+            (hood_a.pk, "I.1"): "95,5",
+            (hood_a.pk, "I.3"): "Có",
+            (hood_a.pk, "I.4"): "x",
+            (hood_a.pk, "II.2"): 98,
+            (hood_a.pk, "II.4"): "90",
+            (hood_a.pk, "III.1"): "Không",
+            (hood_a.pk, "III.2"): 0,
+            (hood_a2.pk, "I.1"): 88,
+            (hood_a2.pk, "II.3"): 1,
+        },
+        notes={(hood_a.pk, "I.1"): "Theo báo cáo tháng 3"},
+    )
 
     preview = check(staff_a, ward_a, march, content)
     assert preview.ok and len(preview.changes) == 9
@@ -229,29 +254,48 @@ def test_a_good_file_saves_every_value_with_its_history(cast, march, ward_a, hoo
     assert (a["III.1"][0], a["III.2"][0]) == (0, 0)
     assert "I.2" in a  # computed from the profile on save
     assert values_of(hood_a2, march)["I.1"][0] == 88
-    met = {r.indicator.code: r.is_met for r in Result.objects.filter(submission__neighbourhood=hood_a)
-           .select_related("indicator")}
+    met = {
+        r.indicator.code: r.is_met
+        for r in Result.objects.filter(submission__neighbourhood=hood_a).select_related("indicator")
+    }
     assert met["I.1"] is True and met["III.1"] is False
-    entry = HistoryEntry.objects.filter(object_id=Result.objects.get(
-        submission__neighbourhood=hood_a, indicator__code="I.1").pk,
-        content_type=ContentType.objects.get_for_model(Result)).get()
+    entry = HistoryEntry.objects.filter(
+        object_id=Result.objects.get(submission__neighbourhood=hood_a, indicator__code="I.1").pk,
+        content_type=ContentType.objects.get_for_model(Result),
+    ).get()
     assert entry.user == staff_a and "ket-qua-14797-2026-03.xlsx" in entry.reason
     assert entry.changes["value"][1] == "95.5"
 
 
 def test_the_same_file_twice_changes_nothing(cast, march, ward_a, hood_a, hood_a2, staff_a):
-    content = fill(template_build(ward=ward_a, period=march), {
-        (hood_a.pk, "I.1"): 95.5, (hood_a.pk, "II.2"): "33,33333", (hood_a.pk, "I.3"): "Có",
-        (hood_a2.pk, "II.4"): 91,
-    }, notes={(hood_a2.pk, "II.4"): "Dòng 1\r\nDòng 2"})
+    content = fill(
+        template_build(ward=ward_a, period=march),
+        {
+            (hood_a.pk, "I.1"): 95.5,
+            (hood_a.pk, "II.2"): "33,33333",
+            (hood_a.pk, "I.3"): "Có",
+            (hood_a2.pk, "II.4"): 91,
+        },
+        notes={(hood_a2.pk, "II.4"): "Dòng 1\r\nDòng 2"},
+    )
     assert apply(staff_a, ward_a, march, content).saved == 4
-    before = (values_of(hood_a, march), values_of(hood_a2, march), result_history(), HistoryEntry.objects.count(),
-              list(Submission.objects.order_by("pk").values_list("pk", "updated_at")))
+    before = (
+        values_of(hood_a, march),
+        values_of(hood_a2, march),
+        result_history(),
+        HistoryEntry.objects.count(),
+        list(Submission.objects.order_by("pk").values_list("pk", "updated_at")),
+    )
 
     again = apply(staff_a, ward_a, march, content)
     assert again.ok and again.saved == 0 and not again.changes
-    assert (values_of(hood_a, march), values_of(hood_a2, march), result_history(), HistoryEntry.objects.count(),
-            list(Submission.objects.order_by("pk").values_list("pk", "updated_at"))) == before
+    assert (
+        values_of(hood_a, march),
+        values_of(hood_a2, march),
+        result_history(),
+        HistoryEntry.objects.count(),
+        list(Submission.objects.order_by("pk").values_list("pk", "updated_at")),
+    ) == before
     # And the template downloaded now is, once more, a file that changes nothing.
     assert not check(staff_a, ward_a, march, template_build(ward=ward_a, period=march)).changes
 
@@ -288,16 +332,24 @@ def test_numbers_yes_no_and_percent_cells_are_read_the_vietnamese_way(cast, marc
 
 def test_count_and_text_indicators(cast, march, ward_a, hood_a, staff_a, nd86):
     criterion = nd86.criteria.get(number="III")
-    Indicator.objects.create(criterion=criterion, code="III.9", name="Số vụ vi phạm", kind=IndicatorKind.COUNT,
-                             comparator="<=", threshold=0, order=9)
+    Indicator.objects.create(
+        criterion=criterion,
+        code="III.9",
+        name="Số vụ vi phạm",
+        kind=IndicatorKind.COUNT,
+        comparator="<=",
+        threshold=0,
+        order=9,
+    )
     Indicator.objects.create(criterion=criterion, code="III.10", name="Mô tả", kind=IndicatorKind.TEXT, order=10)
     bad = check(staff_a, ward_a, march, workbook([row(hood_a, "III.9", "1,5"), row(hood_a, "III.10", "x" * 2001)]))
     assert errors_of(bad) == {
         ("Kết quả", 2, "F", "A count is a whole number."),
         ("Kết quả", 3, "F", "The text is longer than 2000 characters."),
     }
-    good = apply(staff_a, ward_a, march, workbook([row(hood_a, "III.9", "1.234"),
-                                                   row(hood_a, "III.10", "Có nhà văn hóa mới")]))
+    good = apply(
+        staff_a, ward_a, march, workbook([row(hood_a, "III.9", "1.234"), row(hood_a, "III.10", "Có nhà văn hóa mới")])
+    )
     assert good.ok
     values = values_of(hood_a, march)
     assert values["III.9"][0] == 1234 and values["III.10"][:2] == (None, "Có nhà văn hóa mới")
@@ -307,22 +359,24 @@ def test_count_and_text_indicators(cast, march, ward_a, hood_a, staff_a, nd86):
 
 
 def test_a_bad_file_lists_every_error_and_saves_nothing(cast, march, ward_a, hood_a, hood_a2, staff_a):
-    content = workbook([
-        row(hood_a, "I.1", 95),  # valid
-        row(hood_a2, "I.1", 120),  # percent above 100
-        row(hood_a, "I.3", "có lẽ"),  # not yes/no
-        row(hood_a, "II.2", "-5"),  # negative
-        row(hood_a, "II.4", "chín mươi"),  # not a number
-        row(hood_a, "I.2", 1),  # computed
-        row(hood_a, "IX.9", 1),  # not in the set
-        [999999, "Không có", "I.1", "", "", 90, ""],  # no such unit
-        [None, "", "I.1", "", "", 90, ""],  # no unit code
-        row(hood_a, None, "Có"),  # no indicator code
-        row(hood_a, "I.1", 96),  # same unit and indicator as row 2
-        row(hood_a, "II.1", "1,2.3"),  # boolean given something else
-        row(hood_a2, "II.3", date(2026, 3, 1)),  # a date for yes/no
-        row(hood_a2, "II.2", date(2026, 3, 1)),  # a date for a number
-    ])
+    content = workbook(
+        [
+            row(hood_a, "I.1", 95),  # valid
+            row(hood_a2, "I.1", 120),  # percent above 100
+            row(hood_a, "I.3", "có lẽ"),  # not yes/no
+            row(hood_a, "II.2", "-5"),  # negative
+            row(hood_a, "II.4", "chín mươi"),  # not a number
+            row(hood_a, "I.2", 1),  # computed
+            row(hood_a, "IX.9", 1),  # not in the set
+            [999999, "Không có", "I.1", "", "", 90, ""],  # no such unit
+            [None, "", "I.1", "", "", 90, ""],  # no unit code
+            row(hood_a, None, "Có"),  # no indicator code
+            row(hood_a, "I.1", 96),  # same unit and indicator as row 2
+            row(hood_a, "II.1", "1,2.3"),  # boolean given something else
+            row(hood_a2, "II.3", date(2026, 3, 1)),  # a date for yes/no
+            row(hood_a2, "II.2", date(2026, 3, 1)),  # a date for a number
+        ]
+    )
     result = check(staff_a, ward_a, march, content)
     assert errors_of(result) == {
         ("Kết quả", 3, "F", "A percentage cannot be above 100."),
@@ -354,7 +408,7 @@ def test_formulas_are_refused(cast, march, ward_a, hood_a, staff_a):
     sheet.title = "Kết quả"
     sheet.append(HEADERS)
     sheet.append(row(hood_a, "I.1", "=90+5"))
-    sheet.append(row(hood_a, "II.2", 99, "=HYPERLINK(\"http://example.com\")"))
+    sheet.append(row(hood_a, "II.2", 99, '=HYPERLINK("http://example.com")'))
     sheet.append(["=1+1", "", "II.4", "", "", 90, ""])
     sheet.append(row(hood_a, "I.3", "Có"))
     sheet["F5"] = ArrayFormula("F5", "=SUM(A1:A2)")
@@ -362,8 +416,12 @@ def test_formulas_are_refused(cast, march, ward_a, hood_a, staff_a):
     book.save(out)
     result = check(staff_a, ward_a, march, out.getvalue())
     message = "Formulas are not accepted; type the value."
-    assert errors_of(result) == {("Kết quả", 2, "F", message), ("Kết quả", 3, "G", message),
-                                 ("Kết quả", 4, "A", message), ("Kết quả", 5, "F", message)}
+    assert errors_of(result) == {
+        ("Kết quả", 2, "F", message),
+        ("Kết quả", 3, "G", message),
+        ("Kết quả", 4, "A", message),
+        ("Kết quả", 5, "F", message),
+    }
     assert not apply(staff_a, ward_a, march, out.getvalue()).ok
     nothing_saved()
 
@@ -373,7 +431,8 @@ def test_a_unit_of_another_ward_is_an_error_never_a_write(cast, march, ward_a, w
     content = workbook([row(hood_a, "I.1", 95), row(hood_b, "I.1", 10)])
     result = apply(staff_a, ward_a, march, content)
     assert errors_of(result) == {
-        ("Kết quả", 3, "A", f"Neighbourhood code {hood_b.pk} is unknown or not a neighbourhood of this ward.")}
+        ("Kết quả", 3, "A", f"Neighbourhood code {hood_b.pk} is unknown or not a neighbourhood of this ward.")
+    }
     nothing_saved()
     assert hood_b.name not in str(result.errors)  # nothing about the other ward is told
 
@@ -397,12 +456,15 @@ def test_the_user_must_be_able_to_change_the_ward(cast, march, ward_a, leader_a,
 # --- the file itself ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("filename", "content"), [
-    ("ket-qua.xlsx", b"not a workbook at all"),
-    ("ket-qua.xlsx", b"PK\x03\x04 broken zip"),
-    ("ket-qua.xls", b"\xd0\xcf\x11\xe0 an old binary workbook"),
-    ("ket-qua.csv", "Mã thôn/TDP,Mã chỉ tiêu,Giá trị\n1,I.1,95\n".encode()),
-])
+@pytest.mark.parametrize(
+    ("filename", "content"),
+    [
+        ("ket-qua.xlsx", b"not a workbook at all"),
+        ("ket-qua.xlsx", b"PK\x03\x04 broken zip"),
+        ("ket-qua.xls", b"\xd0\xcf\x11\xe0 an old binary workbook"),
+        ("ket-qua.csv", "Mã thôn/TDP,Mã chỉ tiêu,Giá trị\n1,I.1,95\n".encode()),
+    ],
+)
 def test_a_file_that_is_not_an_xlsx_workbook_is_refused(cast, march, ward_a, staff_a, filename, content):
     result = check(staff_a, ward_a, march, content, filename=filename)
     assert len(result.errors) == 1 and result.errors[0].row is None
@@ -429,8 +491,10 @@ def test_a_zip_that_is_not_a_workbook_and_a_damaged_sheet_are_refused(cast, marc
 
 
 def test_wrong_or_missing_headers_are_errors(cast, march, ward_a, hood_a, staff_a):
-    wards_file = workbook([["14797", "Tổ dân phố 9", "tổ dân phố", 10, 30]],
-                          header=["Mã phường/xã", "Tên", "Loại", "Số hộ", "Số nhân khẩu"])
+    wards_file = workbook(
+        [["14797", "Tổ dân phố 9", "tổ dân phố", 10, 30]],
+        header=["Mã phường/xã", "Tên", "Loại", "Số hộ", "Số nhân khẩu"],
+    )
     result = check(staff_a, ward_a, march, wards_file)
     assert {(e.row, e.column, e.message) for e in result.errors} == {
         (1, "Mã thôn/TDP", "Missing column “Mã thôn/TDP”."),
@@ -441,9 +505,11 @@ def test_wrong_or_missing_headers_are_errors(cast, march, ward_a, hood_a, staff_
     moved = workbook([["I.1", 95, hood_a.pk]], header=["mã chỉ tiêu", "GIÁ TRỊ", "Mã thôn / TDP"])
     assert check(staff_a, ward_a, march, moved).ok
     assert [e.message for e in check(staff_a, ward_a, march, workbook([])).errors] == [
-        "The file has no rows under the header."]
+        "The file has no rows under the header."
+    ]
     assert [e.message for e in check(staff_a, ward_a, march, workbook([], header=None)).errors] == [
-        "The file is empty."]
+        "The file is empty."
+    ]
 
 
 def test_rows_over_the_limit_are_refused(cast, march, ward_a, hood_a, staff_a, monkeypatch):
@@ -467,7 +533,9 @@ def _big_workbook(rows: int) -> bytes:
     base = io.BytesIO(workbook([]))
     cells = "".join(
         f'<row r="{n}"><c r="A{n}"><v>1</v></c><c r="C{n}" t="inlineStr"><is><t>I.1</t></is></c>'
-        f'<c r="F{n}"><v>95</v></c></row>' for n in range(2, rows + 2))
+        f'<c r="F{n}"><v>95</v></c></row>'
+        for n in range(2, rows + 2)
+    )
     out = io.BytesIO()
     with zipfile.ZipFile(base) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():
@@ -493,8 +561,9 @@ def test_a_file_of_more_than_100_000_rows_is_refused_quickly(cast, march, ward_a
 # --- what can no longer be changed -------------------------------------------------------
 
 
-def test_submitted_results_cannot_be_changed_but_an_unchanged_file_is_fine(cast, march, ward_a, hood_a, hood_a2,
-                                                                            staff_a):
+def test_submitted_results_cannot_be_changed_but_an_unchanged_file_is_fine(
+    cast, march, ward_a, hood_a, hood_a2, staff_a
+):
     apply(staff_a, ward_a, march, workbook([row(hood_a, "I.1", 95), row(hood_a2, "I.1", 95)]))
     services.submission_submit(submission=services.submission_for(hood_a, march), user=staff_a)
     template = template_build(ward=ward_a, period=march)
@@ -503,10 +572,12 @@ def test_submitted_results_cannot_be_changed_but_an_unchanged_file_is_fine(cast,
     history = HistoryEntry.objects.count()
     changed = fill(template, {(hood_a.pk, "I.1"): 80, (hood_a.pk, "II.2"): 99, (hood_a2.pk, "I.1"): 91})
     result = apply(staff_a, ward_a, march, changed)
-    first_row = next(r for r, cells in enumerate(sheet_rows(changed), start=1)
-                     if cells[0] == hood_a.pk and cells[2] == "I.1")
+    first_row = next(
+        r for r, cells in enumerate(sheet_rows(changed), start=1) if cells[0] == hood_a.pk and cells[2] == "I.1"
+    )
     assert errors_of(result) == {
-        ("Kết quả", first_row, "F", f"The results of {hood_a.name} are “Submitted” and can no longer be changed.")}
+        ("Kết quả", first_row, "F", f"The results of {hood_a.name} are “Submitted” and can no longer be changed.")
+    }
     assert values_of(hood_a2, march)["I.1"][0] == 95  # the valid unit was not saved either
     assert HistoryEntry.objects.count() == history
 
@@ -540,15 +611,18 @@ def test_a_file_made_for_another_period_is_flagged(cast, ward_a, hood_a, staff_a
     content = fill(template_build(ward=ward_a, period=month(3)), {(hood_a.pk, "I.1"): 95})
     result = check(staff_a, ward_a, month(4), content)
     assert result.ok and result.warnings == [
-        "This file was downloaded for Month 03/2026; its values will be saved for Month 04/2026."]
+        "This file was downloaded for Month 03/2026; its values will be saved for Month 04/2026."
+    ]
 
 
 # --- the views --------------------------------------------------------------------------------
 
 
 def _urls(code, period):
-    return (reverse("campaigns:excel-template", args=[code, period.pk]),
-            reverse("campaigns:excel-upload", args=[code, period.pk]))
+    return (
+        reverse("campaigns:excel-template", args=[code, period.pk]),
+        reverse("campaigns:excel-upload", args=[code, period.pk]),
+    )
 
 
 def _upload(content, name="ket-qua.xlsx"):
@@ -601,8 +675,12 @@ def test_confirm_shows_the_preview_again_when_the_results_moved_on(client, cast,
     _t, upload_url = _urls(ward_a.code, march)
     preview = client.post(upload_url, {"file": _upload(workbook([row(hood_a, "I.1", 95)]))})
     token, digest = preview.context["token"], preview.context["result"].digest
-    services.results_save(submission=services.submission_for(hood_a, march), user=staff_a, versions={},
-                          values={ind["I.1"].pk: {"value": Decimal(50), "text": "", "note": ""}})
+    services.results_save(
+        submission=services.submission_for(hood_a, march),
+        user=staff_a,
+        versions={},
+        values={ind["I.1"].pk: {"value": Decimal(50), "text": "", "note": ""}},
+    )
     again = client.post(upload_url, {"token": token, "digest": digest})
     assert again.status_code == 200 and again.context["token"] == token
     assert values_of(hood_a, march)["I.1"][0] == 50  # not saved until confirmed again
@@ -673,8 +751,12 @@ def test_confirm_when_someone_saved_the_same_values_meanwhile(client, cast, marc
     _t, upload_url = _urls(ward_a.code, march)
     preview = client.post(upload_url, {"file": _upload(workbook([row(hood_a, "I.1", 95)]))})
     token, digest = preview.context["token"], preview.context["result"].digest
-    services.results_save(submission=services.submission_for(hood_a, march), user=staff_a, versions={},
-                          values={ind["I.1"].pk: {"value": Decimal(95), "text": "", "note": ""}})
+    services.results_save(
+        submission=services.submission_for(hood_a, march),
+        user=staff_a,
+        versions={},
+        values={ind["I.1"].pk: {"value": Decimal(95), "text": "", "note": ""}},
+    )
     history = HistoryEntry.objects.count()
     response = client.post(upload_url, {"token": token, "digest": digest})
     assert response.status_code == 200 and response.context["token"] is None

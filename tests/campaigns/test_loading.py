@@ -35,11 +35,32 @@ def _data(path: Path) -> dict:
 def _snapshot(criteria_set: CriteriaSet) -> list:
     """Everything a set says, without ids: to compare two sets or a set before and after."""
     return [
-        (c.number, c.name, c.group, c.order, c.rule, c.k, c.min_points, [
-            (i.code, i.name, i.kind, i.unit, i.comparator, i.threshold, i.zone_thresholds, i.threshold_is_example,
-             i.max_points, i.frequency, i.source, i.order)
-            for i in c.indicators.order_by("order")
-        ])
+        (
+            c.number,
+            c.name,
+            c.group,
+            c.order,
+            c.rule,
+            c.k,
+            c.min_points,
+            [
+                (
+                    i.code,
+                    i.name,
+                    i.kind,
+                    i.unit,
+                    i.comparator,
+                    i.threshold,
+                    i.zone_thresholds,
+                    i.threshold_is_example,
+                    i.max_points,
+                    i.frequency,
+                    i.source,
+                    i.order,
+                )
+                for i in c.indicators.order_by("order")
+            ],
+        )
         for c in criteria_set.criteria.order_by("order")
     ]
 
@@ -71,8 +92,12 @@ def test_load_criteria_loads_both_shipped_sets():
     assert [c.indicators.count() for c in thon.criteria.order_by("order")] == [4, 6, 2]
     assert Indicator.objects.filter(criterion__criteria_set=thon).count() == 12
     i2 = Indicator.objects.get(criterion__criteria_set=thon, code="I.2")
-    assert (i2.kind, i2.comparator, i2.threshold, i2.zone_thresholds) == ("percent", "<=", Decimal("1.5"),
-                                                                          {"mien_nui": "5"})
+    assert (i2.kind, i2.comparator, i2.threshold, i2.zone_thresholds) == (
+        "percent",
+        "<=",
+        Decimal("1.5"),
+        {"mien_nui": "5"},
+    )
     assert (i2.source, i2.frequency, i2.threshold_is_example) == ("poor_rate", "yearly", True)
     assert Indicator.objects.get(criterion__criteria_set=thon, code="II.1").frequency == "yearly"
 
@@ -86,14 +111,20 @@ def test_load_criteria_loads_both_shipped_sets():
 
 def test_load_criteria_twice_changes_nothing():
     call_command("load_criteria", stdout=StringIO())
-    before = (set(CriteriaSet.objects.values_list("pk", "content_hash")), set(Criterion.objects.values_list("pk")),
-              set(Indicator.objects.values_list("pk")))
+    before = (
+        set(CriteriaSet.objects.values_list("pk", "content_hash")),
+        set(Criterion.objects.values_list("pk")),
+        set(Indicator.objects.values_list("pk")),
+    )
     out = StringIO()
     call_command("load_criteria", stdout=out)
     lines = out.getvalue().splitlines()
     assert len(lines) == 2 and all(line.strip().startswith("unchanged:") for line in lines)
-    after = (set(CriteriaSet.objects.values_list("pk", "content_hash")), set(Criterion.objects.values_list("pk")),
-             set(Indicator.objects.values_list("pk")))
+    after = (
+        set(CriteriaSet.objects.values_list("pk", "content_hash")),
+        set(Criterion.objects.values_list("pk")),
+        set(Indicator.objects.values_list("pk")),
+    )
     assert after == before
     assert CriteriaSet.objects.count() == 2
 
@@ -148,14 +179,17 @@ def test_a_changed_file_is_refused_once_the_set_has_results(hood_a):
     assert criteria_set_load(_data(ND86))[1] == "unchanged"
 
 
-@pytest.mark.parametrize(("where", "field", "bad", "named"), [
-    (("criteria", 0, "indicators", 1), "kind", "ratio", "I.2"),
-    (("criteria", 2, "indicators", 0), "comparator", "=>", "III.1"),
-    (("criteria", 1), "rule", "most", "II"),
-    (("criteria", 0, "indicators", 0), "frequency", "weekly", "I.1"),
-    (("criteria", 0, "indicators", 1), "source", "poverty", "I.2"),
-    ((), "level", "province", "thon-tdp-van-hoa"),
-])
+@pytest.mark.parametrize(
+    ("where", "field", "bad", "named"),
+    [
+        (("criteria", 0, "indicators", 1), "kind", "ratio", "I.2"),
+        (("criteria", 2, "indicators", 0), "comparator", "=>", "III.1"),
+        (("criteria", 1), "rule", "most", "II"),
+        (("criteria", 0, "indicators", 0), "frequency", "weekly", "I.1"),
+        (("criteria", 0, "indicators", 1), "source", "poverty", "I.2"),
+        ((), "level", "province", "thon-tdp-van-hoa"),
+    ],
+)
 def test_a_bad_choice_is_reported_clearly_and_nothing_is_loaded(where, field, bad, named):
     data = _data(ND86)
     node = data
@@ -172,13 +206,16 @@ def test_a_bad_choice_is_reported_clearly_and_nothing_is_loaded(where, field, ba
     assert not Criterion.objects.exists() and not Indicator.objects.exists()
 
 
-@pytest.mark.parametrize(("settings_", "complaint"), [
-    ({"rule": "k_of_n"}, "needs k"),
-    ({"rule": "k_of_n", "k": 0}, "needs k"),
-    ({"rule": "k_of_n", "k": 7}, "needs k"),  # criterion II has 6 indicators
-    ({"rule": "k_of_n", "k": "4"}, "needs k"),
-    ({"rule": "points"}, "needs min_points"),
-])
+@pytest.mark.parametrize(
+    ("settings_", "complaint"),
+    [
+        ({"rule": "k_of_n"}, "needs k"),
+        ({"rule": "k_of_n", "k": 0}, "needs k"),
+        ({"rule": "k_of_n", "k": 7}, "needs k"),  # criterion II has 6 indicators
+        ({"rule": "k_of_n", "k": "4"}, "needs k"),
+        ({"rule": "points"}, "needs min_points"),
+    ],
+)
 def test_a_rule_without_its_numbers_is_refused(settings_, complaint):
     data = _data(ND86)
     data["criteria"][1].update(settings_)
@@ -348,8 +385,14 @@ def test_criteria_set_for_follows_the_version_in_force(ward_a, hood_a, city, adm
 
 def test_no_set_before_the_decree_was_in_force(hood_a):
     criteria_set_load_file(ND86)
-    period = Period.objects.create(kind=Period.Kind.MONTH, year=2023, number=12, start=date(2023, 12, 1),
-                                   end=date(2023, 12, 31), deadline=date(2024, 1, 5))
+    period = Period.objects.create(
+        kind=Period.Kind.MONTH,
+        year=2023,
+        number=12,
+        start=date(2023, 12, 1),
+        end=date(2023, 12, 31),
+        deadline=date(2024, 1, 5),
+    )
     assert services.criteria_set_for(hood_a, period) is None
 
 

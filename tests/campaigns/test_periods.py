@@ -18,38 +18,44 @@ UTC = ZoneInfo("UTC")
 # --- bounds ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("kind", "year", "number", "start", "end"), [
-    (MONTH, 2026, 1, date(2026, 1, 1), date(2026, 1, 31)),
-    (MONTH, 2026, 2, date(2026, 2, 1), date(2026, 2, 28)),
-    (MONTH, 2028, 2, date(2028, 2, 1), date(2028, 2, 29)),  # leap year
-    (MONTH, 2100, 2, date(2100, 2, 1), date(2100, 2, 28)),  # not a leap year
-    (MONTH, 2026, 4, date(2026, 4, 1), date(2026, 4, 30)),
-    (MONTH, 2026, 12, date(2026, 12, 1), date(2026, 12, 31)),
-    (QUARTER, 2026, 1, date(2026, 1, 1), date(2026, 3, 31)),
-    (QUARTER, 2026, 2, date(2026, 4, 1), date(2026, 6, 30)),
-    (QUARTER, 2026, 3, date(2026, 7, 1), date(2026, 9, 30)),
-    (QUARTER, 2026, 4, date(2026, 10, 1), date(2026, 12, 31)),
-    (HALF, 2026, 1, date(2026, 1, 1), date(2026, 6, 30)),
-    (HALF, 2026, 2, date(2026, 7, 1), date(2026, 12, 31)),
-    (YEAR, 2026, 1, date(2026, 1, 1), date(2026, 12, 31)),
-])
+@pytest.mark.parametrize(
+    ("kind", "year", "number", "start", "end"),
+    [
+        (MONTH, 2026, 1, date(2026, 1, 1), date(2026, 1, 31)),
+        (MONTH, 2026, 2, date(2026, 2, 1), date(2026, 2, 28)),
+        (MONTH, 2028, 2, date(2028, 2, 1), date(2028, 2, 29)),  # leap year
+        (MONTH, 2100, 2, date(2100, 2, 1), date(2100, 2, 28)),  # not a leap year
+        (MONTH, 2026, 4, date(2026, 4, 1), date(2026, 4, 30)),
+        (MONTH, 2026, 12, date(2026, 12, 1), date(2026, 12, 31)),
+        (QUARTER, 2026, 1, date(2026, 1, 1), date(2026, 3, 31)),
+        (QUARTER, 2026, 2, date(2026, 4, 1), date(2026, 6, 30)),
+        (QUARTER, 2026, 3, date(2026, 7, 1), date(2026, 9, 30)),
+        (QUARTER, 2026, 4, date(2026, 10, 1), date(2026, 12, 31)),
+        (HALF, 2026, 1, date(2026, 1, 1), date(2026, 6, 30)),
+        (HALF, 2026, 2, date(2026, 7, 1), date(2026, 12, 31)),
+        (YEAR, 2026, 1, date(2026, 1, 1), date(2026, 12, 31)),
+    ],
+)
 def test_calendar_periods(kind, year, number, start, end):
     assert bounds(kind, year, number, cutoff=1) == (start, end)
 
 
-@pytest.mark.parametrize(("kind", "year", "number", "start", "end"), [
-    (MONTH, 2026, 1, date(2025, 12, 15), date(2026, 1, 14)),
-    (MONTH, 2026, 2, date(2026, 1, 15), date(2026, 2, 14)),
-    (MONTH, 2028, 3, date(2028, 2, 15), date(2028, 3, 14)),  # holds 29/02/2028
-    (MONTH, 2026, 12, date(2026, 11, 15), date(2026, 12, 14)),
-    (QUARTER, 2026, 1, date(2025, 12, 15), date(2026, 3, 14)),
-    (QUARTER, 2026, 2, date(2026, 3, 15), date(2026, 6, 14)),
-    (QUARTER, 2026, 3, date(2026, 6, 15), date(2026, 9, 14)),
-    (QUARTER, 2026, 4, date(2026, 9, 15), date(2026, 12, 14)),
-    (HALF, 2026, 1, date(2025, 12, 15), date(2026, 6, 14)),
-    (HALF, 2026, 2, date(2026, 6, 15), date(2026, 12, 14)),
-    (YEAR, 2026, 1, date(2025, 12, 15), date(2026, 12, 14)),
-])
+@pytest.mark.parametrize(
+    ("kind", "year", "number", "start", "end"),
+    [
+        (MONTH, 2026, 1, date(2025, 12, 15), date(2026, 1, 14)),
+        (MONTH, 2026, 2, date(2026, 1, 15), date(2026, 2, 14)),
+        (MONTH, 2028, 3, date(2028, 2, 15), date(2028, 3, 14)),  # holds 29/02/2028
+        (MONTH, 2026, 12, date(2026, 11, 15), date(2026, 12, 14)),
+        (QUARTER, 2026, 1, date(2025, 12, 15), date(2026, 3, 14)),
+        (QUARTER, 2026, 2, date(2026, 3, 15), date(2026, 6, 14)),
+        (QUARTER, 2026, 3, date(2026, 6, 15), date(2026, 9, 14)),
+        (QUARTER, 2026, 4, date(2026, 9, 15), date(2026, 12, 14)),
+        (HALF, 2026, 1, date(2025, 12, 15), date(2026, 6, 14)),
+        (HALF, 2026, 2, date(2026, 6, 15), date(2026, 12, 14)),
+        (YEAR, 2026, 1, date(2025, 12, 15), date(2026, 12, 14)),
+    ],
+)
 def test_reporting_regime_periods_run_from_the_15th_to_the_14th(kind, year, number, start, end):
     assert bounds(kind, year, number, cutoff=15) == (start, end)
 
@@ -86,8 +92,12 @@ def test_longer_periods_are_made_of_months(year, cutoff):
 
 @given(st.dates(date(1950, 1, 1), date(2150, 12, 31)), st.sampled_from([1, 15]))
 def test_every_day_is_in_exactly_one_month(day, cutoff):
-    holders = [(y, n) for y in (day.year - 1, day.year, day.year + 1) for n in range(1, 13)
-               if bounds(MONTH, y, n, cutoff)[0] <= day <= bounds(MONTH, y, n, cutoff)[1]]
+    holders = [
+        (y, n)
+        for y in (day.year - 1, day.year, day.year + 1)
+        for n in range(1, 13)
+        if bounds(MONTH, y, n, cutoff)[0] <= day <= bounds(MONTH, y, n, cutoff)[1]
+    ]
     assert len(holders) == 1
     year, number = holders[0]
     if cutoff == 1:
@@ -124,8 +134,15 @@ def test_periods_ensure_creates_the_years_19_periods_once(settings, cutoff):
 @pytest.mark.django_db
 def test_periods_ensure_keeps_existing_periods_and_adds_only_the_missing(settings):
     settings.ENTRY_DEADLINE_DAYS = 5
-    march = Period.objects.create(kind=MONTH, year=2026, number=3, start=date(2026, 3, 1), end=date(2026, 3, 31),
-                                  deadline=date(2026, 4, 10), is_locked=True)
+    march = Period.objects.create(
+        kind=MONTH,
+        year=2026,
+        number=3,
+        start=date(2026, 3, 1),
+        end=date(2026, 3, 31),
+        deadline=date(2026, 4, 10),
+        is_locked=True,
+    )
     periods_ensure(2026, cutoff=1)
     assert Period.objects.count() == 19
     march.refresh_from_db()
@@ -139,8 +156,7 @@ def test_deadline_of_a_reporting_regime_month(settings):
     settings.ENTRY_DEADLINE_DAYS = 5
     periods_ensure(2026, cutoff=15)
     january = Period.objects.get(kind=MONTH, year=2026, number=1)
-    assert (january.start, january.end, january.deadline) == (date(2025, 12, 15), date(2026, 1, 14),
-                                                               date(2026, 1, 19))
+    assert (january.start, january.end, january.deadline) == (date(2025, 12, 15), date(2026, 1, 14), date(2026, 1, 19))
 
 
 @pytest.mark.django_db
@@ -222,13 +238,16 @@ class TestCurrentMonthAtTheTurnOfTheYear:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("cutoff", "today", "expected"), [
-    (1, date(2028, 2, 29), (2028, 2)),
-    (1, date(2026, 1, 1), (2026, 1)),
-    (15, date(2028, 2, 29), (2028, 3)),
-    (15, date(2025, 12, 31), (2026, 1)),
-    (15, date(2026, 1, 14), (2026, 1)),
-])
+@pytest.mark.parametrize(
+    ("cutoff", "today", "expected"),
+    [
+        (1, date(2028, 2, 29), (2028, 2)),
+        (1, date(2026, 1, 1), (2026, 1)),
+        (15, date(2028, 2, 29), (2028, 3)),
+        (15, date(2025, 12, 31), (2026, 1)),
+        (15, date(2026, 1, 14), (2026, 1)),
+    ],
+)
 def test_current_month_for_a_given_day(settings, cutoff, today, expected):
     settings.PERIOD_CUTOFF_DAY = cutoff
     period = current_month(today)

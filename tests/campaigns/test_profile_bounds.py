@@ -9,14 +9,22 @@ from wards.models import Profile
 
 
 def _indicator(**kwargs):
-    defaults = {"pk": 7, "code": "X.1", "name": "Số hộ được hỗ trợ", "kind": IndicatorKind.COUNT, "comparator": ">=",
-                "threshold": Decimal(1), "bounded_by": Indicator.Bound.HOUSEHOLDS}
+    defaults = {
+        "pk": 7,
+        "code": "X.1",
+        "name": "Số hộ được hỗ trợ",
+        "kind": IndicatorKind.COUNT,
+        "comparator": ">=",
+        "threshold": Decimal(1),
+        "bounded_by": Indicator.Bound.HOUSEHOLDS,
+    }
     return Indicator(**{**defaults, **kwargs})
 
 
 def _form(value, indicator, profile):
-    return ResultsForm({"v_7": value, "n_7": "", "ver_7": ""}, indicators=[indicator], results={}, editable=True,
-                       profile=profile)
+    return ResultsForm(
+        {"v_7": value, "n_7": "", "ver_7": ""}, indicators=[indicator], results={}, editable=True, profile=profile
+    )
 
 
 def test_a_count_cannot_exceed_the_units_households():

@@ -44,7 +44,11 @@ def test_it_makes_the_requested_size(seeded):
     criteria = criteria_set.criteria.count()
     assert list(city.wards.order_by("code").values_list("code", flat=True)) == ["S0001", "S0002", "S0003"]
     assert _counts() == {
-        "wards": 3, "neighbourhoods": 12, "indicators": 6, "submissions": 12 * 2, "results": 12 * 2 * 6,
+        "wards": 3,
+        "neighbourhoods": 12,
+        "indicators": 6,
+        "submissions": 12 * 2,
+        "results": 12 * 2 * 6,
         "criterion_results": 12 * 2 * criteria,
     }
     # Every neighbourhood has one submission per month, in two consecutive monthly periods.
@@ -73,12 +77,22 @@ def test_results_and_facts_are_what_the_portal_would_compute(seeded):
     for result in Result.objects.select_related("indicator", "submission__ward"):
         assert result.is_met == result.indicator.is_met(result.value, result.submission.ward.zone)
     for sub in Submission.objects.select_related("criteria_set", "ward"):
-        stored = (sub.criteria_total, sub.criteria_met, sub.is_complete, sub.missing,
-                  dict(sub.criterion_results.values_list("criterion_id", "is_met")))
+        stored = (
+            sub.criteria_total,
+            sub.criteria_met,
+            sub.is_complete,
+            sub.missing,
+            dict(sub.criterion_results.values_list("criterion_id", "is_met")),
+        )
         submission_evaluate(sub)
         sub.refresh_from_db()
-        again = (sub.criteria_total, sub.criteria_met, sub.is_complete, sub.missing,
-                 dict(sub.criterion_results.values_list("criterion_id", "is_met")))
+        again = (
+            sub.criteria_total,
+            sub.criteria_met,
+            sub.is_complete,
+            sub.missing,
+            dict(sub.criterion_results.values_list("criterion_id", "is_met")),
+        )
         assert stored == again, sub
 
 

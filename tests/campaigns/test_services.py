@@ -29,10 +29,17 @@ Status = Submission.Status
 
 # Every entered indicator of the set, met (I.2 is computed from the profile).
 ALL_MET = {
-    "I.1": Decimal("95"), "I.3": Decimal(1), "I.4": Decimal(1),
-    "II.1": Decimal(1), "II.2": Decimal("99"), "II.3": Decimal(1), "II.4": Decimal("92"), "II.5": Decimal(1),
+    "I.1": Decimal("95"),
+    "I.3": Decimal(1),
+    "I.4": Decimal(1),
+    "II.1": Decimal(1),
+    "II.2": Decimal("99"),
+    "II.3": Decimal(1),
+    "II.4": Decimal("92"),
+    "II.5": Decimal(1),
     "II.6": Decimal(1),
-    "III.1": Decimal(1), "III.2": Decimal(1),
+    "III.1": Decimal(1),
+    "III.2": Decimal(1),
 }
 
 
@@ -67,10 +74,16 @@ def march_a(nd86, hood_a) -> Submission:
 def save(submission, user, ind, values: dict, versions: dict | None = None, reason: str = "", notes=None):
     """Save {code: value} the way the entry form does."""
     notes = notes or {}
-    payload = {ind[code].pk: {"value": value, "text": "", "note": notes.get(code, "")}
-               for code, value in values.items()}
-    return results_save(submission=submission, user=user, values=payload,
-                        versions={ind[code].pk: v for code, v in (versions or {}).items()}, reason=reason)
+    payload = {
+        ind[code].pk: {"value": value, "text": "", "note": notes.get(code, "")} for code, value in values.items()
+    }
+    return results_save(
+        submission=submission,
+        user=user,
+        values=payload,
+        versions={ind[code].pk: v for code, v in (versions or {}).items()},
+        reason=reason,
+    )
 
 
 def results_of(submission) -> dict[str, Result]:
@@ -78,8 +91,10 @@ def results_of(submission) -> dict[str, Result]:
 
 
 def criteria_of(submission) -> dict[str, tuple]:
-    return {cr.criterion.number: (cr.is_met, cr.indicators_met)
-            for cr in CriterionResult.objects.filter(submission=submission).select_related("criterion")}
+    return {
+        cr.criterion.number: (cr.is_met, cr.indicators_met)
+        for cr in CriterionResult.objects.filter(submission=submission).select_related("criterion")
+    }
 
 
 def history_of(obj) -> list[HistoryEntry]:
@@ -95,17 +110,29 @@ def result_history_count() -> int:
 
 def test_a_new_submission_is_an_empty_draft(march_a, nd86, hood_a, ward_a):
     assert (march_a.status, march_a.criteria_set, march_a.ward, march_a.neighbourhood) == (
-        Status.DRAFT, nd86, ward_a, hood_a)
+        Status.DRAFT,
+        nd86,
+        ward_a,
+        hood_a,
+    )
     assert submission_for(hood_a, month(3)).pk == march_a.pk
     assert not march_a.results.exists()
 
 
 def test_results_save_stores_values_and_the_submission_facts(march_a, staff_a, ind):
-    changed = save(march_a, staff_a, ind, {
-        "I.1": Decimal("95"), "I.3": Decimal(1), "I.4": Decimal(1),
-        "II.1": Decimal(1), "II.2": Decimal("97"),  # 97 % < 98 %
-        "III.1": Decimal(0),
-    })
+    changed = save(
+        march_a,
+        staff_a,
+        ind,
+        {
+            "I.1": Decimal("95"),
+            "I.3": Decimal(1),
+            "I.4": Decimal(1),
+            "II.1": Decimal(1),
+            "II.2": Decimal("97"),  # 97 % < 98 %
+            "III.1": Decimal(0),
+        },
+    )
     results = results_of(march_a)
     assert {r.indicator.code for r in changed} == set(results)
     assert set(results) == {"I.1", "I.2", "I.3", "I.4", "II.1", "II.2", "III.1"}
@@ -116,7 +143,11 @@ def test_results_save_stores_values_and_the_submission_facts(march_a, staff_a, i
 
     march_a.refresh_from_db()
     assert (march_a.criteria_total, march_a.criteria_met, march_a.missing, march_a.is_complete) == (
-        3, 1, ["II", "III"], False)
+        3,
+        1,
+        ["II", "III"],
+        False,
+    )
     assert criteria_of(march_a) == {"I": (True, 4), "II": (False, 1), "III": (False, 0)}
 
     save(march_a, staff_a, ind, ALL_MET, versions={"I.1": 1, "I.3": 1, "I.4": 1, "II.1": 1, "II.2": 1, "III.1": 1})
@@ -156,8 +187,9 @@ def test_no_profile_no_poor_rate(nd86, staff_a, ind, ward_a):
     assert set(results_of(submission)) == {"I.1"}
 
 
-@pytest.mark.parametrize(("zone", "met"), [(Ward.Zone.PLAINS, False), (Ward.Zone.COASTAL, False),
-                                           (Ward.Zone.MOUNTAINOUS, True)])
+@pytest.mark.parametrize(
+    ("zone", "met"), [(Ward.Zone.PLAINS, False), (Ward.Zone.COASTAL, False), (Ward.Zone.MOUNTAINOUS, True)]
+)
 def test_a_mountainous_ward_uses_the_zone_threshold(nd86, staff_a, ind, ward_a, hood_a, zone, met):
     """8 poor of 234 households = 3,42 %: over 1,5 % but within the mountain threshold of 5 %."""
     Ward.objects.filter(pk=ward_a.pk).update(zone=zone)
@@ -199,8 +231,13 @@ def test_unchanged_values_write_no_history(march_a, staff_a, ind):
     save(march_a, staff_a, ind, ALL_MET)
     before = result_history_count()
     versions = {code: r.version for code, r in results_of(march_a).items() if code != "I.2"}
-    changed = save(march_a, staff_a, ind, {code: Decimal(str(v)) + Decimal("0.0000") for code, v in ALL_MET.items()},
-                   versions=versions)
+    changed = save(
+        march_a,
+        staff_a,
+        ind,
+        {code: Decimal(str(v)) + Decimal("0.0000") for code, v in ALL_MET.items()},
+        versions=versions,
+    )
     assert changed == []
     assert result_history_count() == before
     assert all(r.version == 1 for r in results_of(march_a).values())
@@ -224,8 +261,7 @@ def test_a_stale_form_raises_a_conflict_and_saves_nothing(march_a, staff_a, ind)
     history = HistoryEntry.objects.count()
 
     with pytest.raises(ResultConflict) as error:
-        save(march_a, staff_a, ind, {"I.1": Decimal("80"), "I.3": Decimal(1), "II.1": Decimal(1)},
-             versions={"I.1": 1})
+        save(march_a, staff_a, ind, {"I.1": Decimal("80"), "I.3": Decimal(1), "II.1": Decimal(1)}, versions={"I.1": 1})
     [conflict] = error.value.conflicts
     assert conflict.indicator == ind["I.1"]
     assert conflict.yours == Decimal("80")
@@ -295,7 +331,10 @@ def test_return_needs_a_reason_and_reopens_only_that_unit(nd86, march_a, staff_a
 
     returned = submission_return(submission=march_a, user=leader_a, reason="  Thiếu minh chứng II.1  ")
     assert (returned.status, returned.return_reason, returned.reviewed_by) == (
-        Status.RETURNED, "Thiếu minh chứng II.1", leader_a)
+        Status.RETURNED,
+        "Thiếu minh chứng II.1",
+        leader_a,
+    )
     other.refresh_from_db()
     assert other.status == Status.SUBMITTED
     entry = history_of(march_a)[-1]

@@ -15,7 +15,6 @@ from campaigns.periods import periods_ensure
 from portal.models import HistoryEntry
 from wards.models import Ward
 
-
 CRITERIA = Path(settings.BASE_DIR) / "campaigns" / "criteria"
 
 
@@ -110,8 +109,9 @@ def test_unknown_set_is_404(client, staff_a, db):
 def test_admin_makes_a_new_version_and_results_stay_on_the_old_one(client, admin_user, hood_set, with_results):
     _english(client).force_login(admin_user)
     old_result = with_results.results.get()
-    response = client.post(reverse("campaigns:set-new-version", args=[hood_set.pk]),
-                           {"effective_from": "01/07/2026"}, follow=True)
+    response = client.post(
+        reverse("campaigns:set-new-version", args=[hood_set.pk]), {"effective_from": "01/07/2026"}, follow=True
+    )
     v2 = CriteriaSet.objects.get(code=hood_set.code, version=2)
     assert response.redirect_chain[-1][0] == reverse("campaigns:set-detail", args=[v2.pk])
     assert "Version 2 created, in force from 01/07/2026" in response.content.decode()
@@ -123,15 +123,33 @@ def test_admin_makes_a_new_version_and_results_stay_on_the_old_one(client, admin
 
     def shape(criteria_set):
         return [
-            (c.number, c.name, c.rule, c.k, [
-                (i.code, i.name, i.kind, i.comparator, i.threshold, i.zone_thresholds, i.threshold_is_example,
-                 i.frequency, i.source) for i in c.indicators.all()])
+            (
+                c.number,
+                c.name,
+                c.rule,
+                c.k,
+                [
+                    (
+                        i.code,
+                        i.name,
+                        i.kind,
+                        i.comparator,
+                        i.threshold,
+                        i.zone_thresholds,
+                        i.threshold_is_example,
+                        i.frequency,
+                        i.source,
+                    )
+                    for i in c.indicators.all()
+                ],
+            )
             for c in criteria_set.criteria.prefetch_related("indicators")
         ]
 
     assert shape(v2) == shape(hood_set)
     assert not set(Indicator.objects.filter(criterion__criteria_set=v2).values_list("pk", flat=True)) & set(
-        Indicator.objects.filter(criterion__criteria_set=hood_set).values_list("pk", flat=True))
+        Indicator.objects.filter(criterion__criteria_set=hood_set).values_list("pk", flat=True)
+    )
 
     with_results.refresh_from_db()
     old_result.refresh_from_db()
@@ -176,8 +194,12 @@ def test_others_than_administrators_get_403(client, request, hood_set, who):
     client.force_login(request.getfixturevalue(who))
     indicator = _percent(hood_set)
     before = _snapshot(indicator)
-    assert client.post(reverse("campaigns:set-new-version", args=[hood_set.pk]),
-                       {"effective_from": "01/07/2026"}).status_code == 403
+    assert (
+        client.post(
+            reverse("campaigns:set-new-version", args=[hood_set.pk]), {"effective_from": "01/07/2026"}
+        ).status_code
+        == 403
+    )
     edit = reverse("campaigns:indicator-edit", args=[indicator.pk])
     assert client.get(edit).status_code == 403
     assert client.post(edit, {"threshold": "50"}).status_code == 403
@@ -214,8 +236,9 @@ def test_a_set_without_results_is_edited_with_its_history(client, admin_user, ho
     page = client.get(edit)
     assert page.status_code == 200
     assert page.context["form"]["threshold"].value() == "90"
-    response = client.post(edit, {"threshold": "85", "zone_mien_nui": "70,5", "zone_ven_bien": "",
-                                  "reason": "Quyết định 12/2026/QĐ-UBND"})
+    response = client.post(
+        edit, {"threshold": "85", "zone_mien_nui": "70,5", "zone_ven_bien": "", "reason": "Quyết định 12/2026/QĐ-UBND"}
+    )
     assert response.status_code == 302
     assert response["Location"] == reverse("campaigns:set-detail", args=[hood_set.pk])
     assert _snapshot(indicator) == (Decimal("85"), {Ward.Zone.MOUNTAINOUS: "70.5"}, False)
@@ -235,16 +258,23 @@ def test_a_set_without_results_is_edited_with_its_history(client, admin_user, ho
 def test_an_unchanged_form_records_nothing(client, admin_user, hood_set):
     client.force_login(admin_user)
     indicator = _percent(hood_set)
-    response = client.post(reverse("campaigns:indicator-edit", args=[indicator.pk]),
-                           {"threshold": "90", "threshold_is_example": "on"})
+    response = client.post(
+        reverse("campaigns:indicator-edit", args=[indicator.pk]), {"threshold": "90", "threshold_is_example": "on"}
+    )
     assert response.status_code == 302
     assert not HistoryEntry.objects.exists()
 
 
-@pytest.mark.parametrize(("field", "typed"), [
-    ("threshold", "150"), ("threshold", "-1"), ("threshold", "nhiều"), ("zone_dong_bang", "101"),
-    ("threshold", "1,23456"),
-])
+@pytest.mark.parametrize(
+    ("field", "typed"),
+    [
+        ("threshold", "150"),
+        ("threshold", "-1"),
+        ("threshold", "nhiều"),
+        ("zone_dong_bang", "101"),
+        ("threshold", "1,23456"),
+    ],
+)
 def test_impossible_thresholds_are_refused(client, admin_user, hood_set, field, typed):
     client.force_login(admin_user)
     indicator = _percent(hood_set)
@@ -281,20 +311,29 @@ def test_the_form_of_another_kind_of_zone_keeps_it(client, admin_user, hood_set)
 
 def _sets(count: int) -> None:
     for n in range(count):
-        criteria_set, _outcome = criteria_set_load({
-            "code": f"bo-{n}", "name": f"Bộ tiêu chí {n}", "level": "ward",
-            "document": {"number": f"{n}/QĐ-UBND", "date": date(2025, 1, 1), "issuer": "UBND tỉnh"},
-            "effective_from": date(2025, 1, 1),
-            "criteria": [{"number": "1", "name": "Một", "indicators": [
-                {"code": "1.1", "name": "Có", "kind": "boolean"},
-                {"code": "1.2", "name": "Tỷ lệ", "kind": "percent", "threshold": 90, "example": True},
-            ]}],
-        })
+        criteria_set, _outcome = criteria_set_load(
+            {
+                "code": f"bo-{n}",
+                "name": f"Bộ tiêu chí {n}",
+                "level": "ward",
+                "document": {"number": f"{n}/QĐ-UBND", "date": date(2025, 1, 1), "issuer": "UBND tỉnh"},
+                "effective_from": date(2025, 1, 1),
+                "criteria": [
+                    {
+                        "number": "1",
+                        "name": "Một",
+                        "indicators": [
+                            {"code": "1.1", "name": "Có", "kind": "boolean"},
+                            {"code": "1.2", "name": "Tỷ lệ", "kind": "percent", "threshold": 90, "example": True},
+                        ],
+                    }
+                ],
+            }
+        )
 
 
 @pytest.mark.parametrize("count", [2, 20])
-def test_list_queries_do_not_grow_with_the_sets(client, admin_user, with_results, count,
-                                                django_assert_max_num_queries):
+def test_list_queries_do_not_grow_with_the_sets(client, admin_user, with_results, count, django_assert_max_num_queries):
     _sets(count)
     client.force_login(admin_user)
     with django_assert_max_num_queries(6):

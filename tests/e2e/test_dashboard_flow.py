@@ -34,14 +34,20 @@ def province(city_leader, ward_a, hood_a, hood_b, criteria_set):  # noqa: F811
     november = Period.objects.get(kind=Period.Kind.MONTH, year=2026, number=11)
     submission = enter(hood_a, november, met=False)
     result = submission.results.get(indicator__code="II.1")
-    Evidence.objects.create(result=result, file=SimpleUploadedFile("nha-van-hoa.png", _png()),
-                            original_name="nha-van-hoa.png", content_type="image/png", size=100)
+    Evidence.objects.create(
+        result=result,
+        file=SimpleUploadedFile("nha-van-hoa.png", _png()),
+        original_name="nha-van-hoa.png",
+        content_type="image/png",
+        size=100,
+    )
     enter(hood_b, november, met=True)
     return november
 
 
-def test_city_leader_drills_down_to_evidence_and_gets_the_monthly_report(province, login, page, live_server,
-                                                                         screenshots_dir):
+def test_city_leader_drills_down_to_evidence_and_gets_the_monthly_report(
+    province, login, page, live_server, screenshots_dir
+):
     with time_machine.travel("2026-11-20 10:00 +07:00", tick=True):
         login("lanhdao")
         page.goto(f"{live_server.url}/dashboard/?period={province.pk}")

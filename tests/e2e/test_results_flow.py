@@ -75,8 +75,7 @@ def _submission(hood, period):
     return Submission.objects.get(neighbourhood=hood, period=period)
 
 
-def test_results_are_entered_returned_corrected_and_approved(month, login, page, live_server, screenshots_dir,
-                                                             photo):
+def test_results_are_entered_returned_corrected_and_approved(month, login, page, live_server, screenshots_dir, photo):
     period, hood, ind = month["period"], month["hood"], month["ind"]
     entry_path = f"/results/entry/{period.pk}/neighbourhood/{hood.pk}/"
     owed_path = f"/results/ward/14797/{period.pk}/"
@@ -182,13 +181,21 @@ def test_results_are_entered_returned_corrected_and_approved(month, login, page,
 
     token = next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
     i1 = Result.objects.get(submission=submission, indicator=ind["I.1"])
-    forged = page.request.post(f"{live_server.url}{entry_path}", form={
-        "csrfmiddlewaretoken": token, f"v_{ind['I.1'].pk}": "10", f"ver_{ind['I.1'].pk}": str(i1.version),
-        f"v_{ind['II.4'].pk}": "5", "submit": "",
-    })
+    forged = page.request.post(
+        f"{live_server.url}{entry_path}",
+        form={
+            "csrfmiddlewaretoken": token,
+            f"v_{ind['I.1'].pk}": "10",
+            f"ver_{ind['I.1'].pk}": str(i1.version),
+            f"v_{ind['II.4'].pk}": "5",
+            "submit": "",
+        },
+    )
     assert forged.status == 200  # the form again, saying the results can no longer be changed
-    reopen = page.request.post(f"{live_server.url}/results/submission/{submission.pk}/reopen/",
-                               form={"csrfmiddlewaretoken": token, "reason": "tự mở lại"})
+    reopen = page.request.post(
+        f"{live_server.url}/results/submission/{submission.pk}/reopen/",
+        form={"csrfmiddlewaretoken": token, "reason": "tự mở lại"},
+    )
     assert reopen.status == 403
     i1.refresh_from_db()
     assert i1.value == Decimal("95.5") and i1.version == 1

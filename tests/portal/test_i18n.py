@@ -121,7 +121,8 @@ def test_every_vi_entry_is_translated_and_none_is_fuzzy(vi_entries):
 
 def test_vi_plural_entries_have_exactly_one_form(vi_entries):
     wrong = [
-        _label(e) for e in _messages(vi_entries)
+        _label(e)
+        for e in _messages(vi_entries)
         if "msgid_plural" in e and sorted(k for k in e if k.startswith("msgstr")) != ["msgstr[0]"]
     ]
     assert not wrong, "Vietnamese has one plural form (msgstr[0] only):\n" + "\n".join(wrong)
@@ -206,29 +207,43 @@ def test_wrong_password_is_explained_in_vietnamese(client, staff_a):
 
 
 def test_ward_page_of_staff_shows_vietnamese_labels(client, staff_a, ward_a, hood_a, cell_a):
-    ProfileFactory(ward=ward_a, year=2026, households=3120, people=11390, poor_households=7,
-                   near_poor_households=16, party_members=980)
+    ProfileFactory(
+        ward=ward_a,
+        year=2026,
+        households=3120,
+        people=11390,
+        poor_households=7,
+        near_poor_households=16,
+        party_members=980,
+    )
     client.force_login(staff_a)
     page = client.get(reverse("wards:ward-detail", args=[ward_a.code]))
     assert page.status_code == 200
     html = page.content.decode()
     for text in (
-        "Hồ sơ năm",           # Yearly profile
-        "Số hộ",               # Households
-        "Số nhân khẩu",        # People
-        "Hộ nghèo",            # Poor households
-        "Hộ cận nghèo",        # Near-poor
-        "Đảng viên",           # Party members
-        "Chi bộ",              # Party cells
-        "Thôn, tổ dân phố",    # Neighbourhoods
-        "Tổ dân phố",          # the neighbourhood's kind
+        "Hồ sơ năm",  # Yearly profile
+        "Số hộ",  # Households
+        "Số nhân khẩu",  # People
+        "Hộ nghèo",  # Poor households
+        "Hộ cận nghèo",  # Near-poor
+        "Đảng viên",  # Party members
+        "Chi bộ",  # Party cells
+        "Thôn, tổ dân phố",  # Neighbourhoods
+        "Tổ dân phố",  # the neighbourhood's kind
         "Nhập danh sách thôn, tổ dân phố",  # the staff's import button
-        "Đăng xuất",           # Log out
-        "Trang chủ",           # Home
+        "Đăng xuất",  # Log out
+        "Trang chủ",  # Home
     ):
         assert text in html, f"{text!r} missing from the ward page"
-    for english in ("Yearly profile", "Party cells", "Party members", "Neighbourhoods", "Log out",
-                    "Import neighbourhoods", "Residential group"):
+    for english in (
+        "Yearly profile",
+        "Party cells",
+        "Party members",
+        "Neighbourhoods",
+        "Log out",
+        "Import neighbourhoods",
+        "Residential group",
+    ):
         assert english not in html, f"untranslated {english!r} on the ward page"
 
 

@@ -11,21 +11,33 @@ OK, FORBIDDEN, NOT_FOUND = 200, 403, 404
 
 # page name → how to build its URL from the world, then the expected status per role.
 READ_A = {"staff_a": OK, "leader_a": OK, "staff_b": NOT_FOUND, "city_leader": OK, "admin": OK, "no_role": NOT_FOUND}
-EDIT_A = {"staff_a": OK, "leader_a": FORBIDDEN, "staff_b": NOT_FOUND, "city_leader": FORBIDDEN, "admin": OK,
-          "no_role": NOT_FOUND}
+EDIT_A = {
+    "staff_a": OK,
+    "leader_a": FORBIDDEN,
+    "staff_b": NOT_FOUND,
+    "city_leader": FORBIDDEN,
+    "admin": OK,
+    "no_role": NOT_FOUND,
+}
 EVERYONE = {"staff_a": OK, "leader_a": OK, "staff_b": OK, "city_leader": OK, "admin": OK, "no_role": OK}
 
 PAGES = [
     ("home", lambda w: reverse("home"), EVERYONE),
     ("city-list", lambda w: reverse("wards:city-list"), EVERYONE),
     ("search", lambda w: reverse("wards:search") + "?q=dinh+huong", EVERYONE),
-    ("city-detail", lambda w: reverse("wards:city-detail", args=[w["ward_a"].city.code]),
-     {**EVERYONE, "no_role": NOT_FOUND}),
+    (
+        "city-detail",
+        lambda w: reverse("wards:city-detail", args=[w["ward_a"].city.code]),
+        {**EVERYONE, "no_role": NOT_FOUND},
+    ),
     ("ward-detail", lambda w: reverse("wards:ward-detail", args=[w["ward_a"].code]), READ_A),
     ("neighbourhood-detail", lambda w: reverse("wards:neighbourhood-detail", args=[w["hood_a"].pk]), READ_A),
     ("ward-profile-edit", lambda w: reverse("wards:ward-profile-edit", args=[w["ward_a"].code, 2026]), EDIT_A),
-    ("neighbourhood-profile-edit",
-     lambda w: reverse("wards:neighbourhood-profile-edit", args=[w["hood_a"].pk, 2026]), EDIT_A),
+    (
+        "neighbourhood-profile-edit",
+        lambda w: reverse("wards:neighbourhood-profile-edit", args=[w["hood_a"].pk, 2026]),
+        EDIT_A,
+    ),
     ("neighbourhood-import", lambda w: reverse("wards:neighbourhood-import", args=[w["ward_a"].code]), EDIT_A),
 ]
 ROLES = ["staff_a", "leader_a", "staff_b", "city_leader", "admin", "no_role"]
@@ -54,16 +66,23 @@ def test_anonymous_is_sent_to_login(client, world, page, url, expected):
 
 POSTS = [
     ("ward-profile-edit", lambda w: reverse("wards:ward-profile-edit", args=[w["ward_a"].code, 2026])),
-    ("neighbourhood-profile-edit",
-     lambda w: reverse("wards:neighbourhood-profile-edit", args=[w["hood_a"].pk, 2026])),
+    ("neighbourhood-profile-edit", lambda w: reverse("wards:neighbourhood-profile-edit", args=[w["hood_a"].pk, 2026])),
 ]
-PROFILE = {"households": "500", "people": "1.800", "poor_households": "3", "near_poor_households": "4",
-           "party_members": "60", "version": ""}
+PROFILE = {
+    "households": "500",
+    "people": "1.800",
+    "poor_households": "3",
+    "near_poor_households": "4",
+    "party_members": "60",
+    "version": "",
+}
 
 
 @pytest.mark.parametrize(("page", "url"), POSTS, ids=[p[0] for p in POSTS])
-@pytest.mark.parametrize(("role", "expected"), [("staff_b", NOT_FOUND), ("leader_a", FORBIDDEN),
-                                                ("city_leader", FORBIDDEN), ("no_role", NOT_FOUND)])
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [("staff_b", NOT_FOUND), ("leader_a", FORBIDDEN), ("city_leader", FORBIDDEN), ("no_role", NOT_FOUND)],
+)
 def test_forbidden_posts_change_nothing(client, actors, page, url, role, expected):
     from wards.models import Profile
 

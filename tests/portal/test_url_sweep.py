@@ -20,8 +20,10 @@ def _patterns(resolvers, namespace=""):
 
 def _sample_url(name, pattern):
     converters = getattr(pattern.pattern, "converters", {})
-    kwargs = {key: SAMPLE_ARGS.get(type(conv).__name__.replace("Converter", "").lower(), "1")
-              for key, conv in converters.items()}
+    kwargs = {
+        key: SAMPLE_ARGS.get(type(conv).__name__.replace("Converter", "").lower(), "1")
+        for key, conv in converters.items()
+    }
     return reverse(name, kwargs=kwargs)
 
 

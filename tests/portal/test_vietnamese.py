@@ -15,13 +15,16 @@ def test_nfc_joins_decomposed_letters_and_spaces():
     assert len(nfc(decomposed)) == len("Phường Đông Cương")
 
 
-@pytest.mark.parametrize(("typed", "name"), [
-    ("dong cuong", "Đông Cương"),
-    ("DONG  CUONG", "Đông Cương"),
-    ("hạc thanh", "Phường Hạc Thành"),
-    ("hoang loc", "Xã Hoằng Lộc"),
-    ("muong lat", "Xã Mường Lát"),
-])
+@pytest.mark.parametrize(
+    ("typed", "name"),
+    [
+        ("dong cuong", "Đông Cương"),
+        ("DONG  CUONG", "Đông Cương"),
+        ("hạc thanh", "Phường Hạc Thành"),
+        ("hoang loc", "Xã Hoằng Lộc"),
+        ("muong lat", "Xã Mường Lát"),
+    ],
+)
 def test_fold_ignores_accents_case_and_spacing(typed, name):
     assert fold(typed) in fold(name)
 
@@ -36,18 +39,21 @@ def test_fold_leaves_no_combining_mark(text):
     assert not any(unicodedata.category(ch) == "Mn" for ch in fold(text))
 
 
-@pytest.mark.parametrize(("text", "value"), [
-    ("8,5", Decimal("8.5")),
-    ("1.234,5", Decimal("1234.5")),
-    ("1.234", Decimal("1234")),
-    ("1.234.567", Decimal("1234567")),
-    ("1,234.5", Decimal("1234.5")),
-    ("785", Decimal("785")),
-    (" 10 000 000 ", Decimal("10000000")),
-    ("-2,25", Decimal("-2.25")),
-    ("0.24", Decimal("0.24")),
-    ("", None),
-])
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("8,5", Decimal("8.5")),
+        ("1.234,5", Decimal("1234.5")),
+        ("1.234", Decimal("1234")),
+        ("1.234.567", Decimal("1234567")),
+        ("1,234.5", Decimal("1234.5")),
+        ("785", Decimal("785")),
+        (" 10 000 000 ", Decimal("10000000")),
+        ("-2,25", Decimal("-2.25")),
+        ("0.24", Decimal("0.24")),
+        ("", None),
+    ],
+)
 def test_numbers_are_read_as_vietnamese_write_them(text, value):
     assert parse_number(text) == value
 

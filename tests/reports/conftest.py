@@ -43,8 +43,14 @@ def enter(hood, period, *, met: bool, status=Submission.Status.APPROVED, fail=("
         for indicator in criterion.indicators.all():
             if indicator.source:
                 value = services.profile_value(indicator, profile)
-                rows.append(Result(submission=submission, indicator=indicator, value=value,
-                                   is_met=indicator.is_met(value, hood.ward.zone)))
+                rows.append(
+                    Result(
+                        submission=submission,
+                        indicator=indicator,
+                        value=value,
+                        is_met=indicator.is_met(value, hood.ward.zone),
+                    )
+                )
                 continue
             good = met or indicator.code not in fail
             if indicator.kind == "boolean":
@@ -53,8 +59,14 @@ def enter(hood, period, *, met: bool, status=Submission.Status.APPROVED, fail=("
                 value = 0 if good else 99
             else:
                 value = 100 if good else 10
-            rows.append(Result(submission=submission, indicator=indicator, value=value,
-                               is_met=indicator.is_met(value, hood.ward.zone)))
+            rows.append(
+                Result(
+                    submission=submission,
+                    indicator=indicator,
+                    value=value,
+                    is_met=indicator.is_met(value, hood.ward.zone),
+                )
+            )
     Result.objects.bulk_create(rows)
     services.submission_evaluate(submission)
     Submission.objects.filter(pk=submission.pk).update(status=status)
@@ -63,7 +75,7 @@ def enter(hood, period, *, met: bool, status=Submission.Status.APPROVED, fail=("
 
 def grow(city, wards: int, hoods_per_ward: int, period, *, complete_every: int = 2):
     made = []
-    for w in range(wards):
+    for _ward in range(wards):
         ward = WardFactory(city=city, kind=Ward.Kind.COMMUNE)
         for h in range(hoods_per_ward):
             hood = NeighbourhoodFactory(ward=ward)

@@ -21,8 +21,7 @@ def november(ward_a, hood_a, hood_b, months):
 
 
 def _build(city, period, ward=None, user=None):
-    report, queued = services.report_request(kind=Report.Kind.MONTHLY, city=city, ward=ward, period=period,
-                                             user=user)
+    report, queued = services.report_request(kind=Report.Kind.MONTHLY, city=city, ward=ward, period=period, user=user)
     return Report.objects.get(pk=report.pk), queued
 
 
@@ -35,8 +34,9 @@ def test_a_build_makes_one_current_report_with_both_files(city, november, django
     assert report.snapshot["totals"]["units"] == 2
 
 
-def test_building_twice_gives_one_current_report_and_the_same_snapshot(city, november,
-                                                                       django_capture_on_commit_callbacks):
+def test_building_twice_gives_one_current_report_and_the_same_snapshot(
+    city, november, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         first, _ = _build(city, november)
     with django_capture_on_commit_callbacks(execute=True):
@@ -57,8 +57,10 @@ def test_a_request_while_one_is_pending_joins_it(city, november):
 def test_a_failed_build_keeps_the_previous_report_and_says_why(city, november, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         good, _ = _build(city, november)
-    with mock.patch("reports.exports.pdf_bytes", side_effect=RuntimeError("font missing")), \
-            django_capture_on_commit_callbacks(execute=True):
+    with (
+        mock.patch("reports.exports.pdf_bytes", side_effect=RuntimeError("font missing")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         bad, _ = _build(city, november)
     good.refresh_from_db()
     bad.refresh_from_db()
@@ -73,8 +75,10 @@ def test_a_lost_connection_puts_the_build_back_for_a_retry(city, november):
 
     report, _ = _build(city, november)
     failing = mock.Mock(side_effect=OperationalError("server closed"))
-    with mock.patch.dict(services.BUILDERS, {Report.Kind.MONTHLY: failing}), \
-            mock.patch.object(build_report, "retry", side_effect=RuntimeError("retry scheduled")) as retry:
+    with (
+        mock.patch.dict(services.BUILDERS, {Report.Kind.MONTHLY: failing}),
+        mock.patch.object(build_report, "retry", side_effect=RuntimeError("retry scheduled")) as retry,
+    ):
         with pytest.raises(RuntimeError, match="retry scheduled"):
             build_report.run(report.pk)
     assert retry.called
@@ -88,8 +92,7 @@ def test_only_one_worker_claims_a_build(city, november):
     assert services._claim(report.pk) is False
 
 
-def test_leaders_build_now_and_watch_the_state(client, city_leader, city, november,
-                                               django_capture_on_commit_callbacks):
+def test_leaders_build_now_and_watch_the_state(client, city_leader, city, november, django_capture_on_commit_callbacks):
     client.force_login(city_leader)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("reports:report-build"), {"kind": "monthly", "period": november.pk})
@@ -103,11 +106,13 @@ def test_leaders_build_now_and_watch_the_state(client, city_leader, city, novemb
         download.close()
 
 
-def test_report_scope(client, staff_a, leader_a, staff_b, city_leader, city, ward_a, november,
-                      django_capture_on_commit_callbacks):
+def test_report_scope(
+    client, staff_a, leader_a, staff_b, city_leader, city, ward_a, november, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         city_report, _ = _build(city, november)
         ward_report, _ = _build(city, november, ward=ward_a)
+
     def files(report):
         return reverse("reports:report-file", args=[report.pk, "pdf"])
 
@@ -119,14 +124,22 @@ def test_report_scope(client, staff_a, leader_a, staff_b, city_leader, city, war
     client.force_login(staff_a)
     assert status(files(ward_report)) == 200
     assert status(files(city_report)) == 404  # the city report holds other wards' figures
-    assert client.post(reverse("reports:report-build"), {"kind": "monthly", "period": november.pk,
-                                                         "ward": ward_a.code}).status_code == 403
+    assert (
+        client.post(
+            reverse("reports:report-build"), {"kind": "monthly", "period": november.pk, "ward": ward_a.code}
+        ).status_code
+        == 403
+    )
     client.force_login(staff_b)
     assert status(files(ward_report)) == 404
     assert client.get(reverse("reports:report-detail", args=[ward_report.pk])).status_code == 404
     client.force_login(leader_a)
-    assert client.post(reverse("reports:report-build"), {"kind": "monthly", "period": november.pk,
-                                                         "ward": ward_a.code}).status_code == 302
+    assert (
+        client.post(
+            reverse("reports:report-build"), {"kind": "monthly", "period": november.pk, "ward": ward_a.code}
+        ).status_code
+        == 302
+    )
     client.force_login(city_leader)
     assert status(files(city_report)) == 200
     client.logout()
@@ -138,7 +151,10 @@ def test_the_schedule_queues_last_months_reports(city, ward_a, ward_b, november)
 
     queued = services.scheduled_reports(kind=Report.Kind.MONTHLY, today=date(2026, 12, 6))
     assert {(r.ward_id, r.period_id) for r in queued} == {
-        (None, november.pk), (ward_a.pk, november.pk), (ward_b.pk, november.pk)}
+        (None, november.pk),
+        (ward_a.pk, november.pk),
+        (ward_b.pk, november.pk),
+    }
 
 
 def test_schedules_are_editable_rows(db):

@@ -44,30 +44,32 @@ def test_ward_staff_get_their_own_ward_dashboard_only(client, staff_a, ward_a, w
     assert "Đông Cương" not in html
 
 
-def test_criterion_drill_down_lists_only_visible_units(client, staff_a, city_leader, ward_a, hood_a, hood_b, months,
-                                                        criteria_set):
+def test_criterion_drill_down_lists_only_visible_units(
+    client, staff_a, city_leader, ward_a, hood_a, hood_b, months, criteria_set
+):
     enter(hood_a, months[11], met=False)
     enter(hood_b, months[11], met=False)
     criterion = criteria_set.criteria.get(number="II")
     url = reverse("reports:criterion-units", args=[criterion.pk])
     client.force_login(city_leader)
     assert {o.submission.neighbourhood for o in client.get(url, {"period": months[11].pk}).context["page"]} == {
-        hood_a, hood_b}
+        hood_a,
+        hood_b,
+    }
     client.force_login(staff_a)
-    assert {o.submission.neighbourhood for o in client.get(url, {"period": months[11].pk}).context["page"]} == {
-        hood_a}
+    assert {o.submission.neighbourhood for o in client.get(url, {"period": months[11].pk}).context["page"]} == {hood_a}
 
 
 def test_every_chart_has_its_csv(client, city_leader, ward_a, hood_a, months):
     enter(hood_a, months[11], met=True)
     client.force_login(city_leader)
     for table in ("criteria", "trend", "wards"):
-        response = client.get(reverse("reports:dashboard"), {"period": months[11].pk, "format": "csv",
-                                                             "table": table})
+        response = client.get(reverse("reports:dashboard"), {"period": months[11].pk, "format": "csv", "table": table})
         assert response["Content-Type"].startswith("text/csv")
         assert response.content.startswith("\ufeff".encode())
-    wards_csv = client.get(reverse("reports:dashboard"), {"period": months[11].pk, "format": "csv",
-                                                          "table": "wards"}).content.decode("utf-8-sig")
+    wards_csv = client.get(
+        reverse("reports:dashboard"), {"period": months[11].pk, "format": "csv", "table": "wards"}
+    ).content.decode("utf-8-sig")
     assert "14797,Phường Hạc Thành,1,1,1,1,0,1,1,1" in wards_csv.replace("\r", "")
 
 

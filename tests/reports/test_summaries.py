@@ -41,18 +41,39 @@ def test_monthly_summary_of_the_city(city, province, months):
     snap = monthly_snapshot(city=city, ward=None, period=months[11], today=date(2026, 12, 10))
     assert snap["totals"] == {"units": 4, "reported": 2, "approved": 1, "complete": 1, "late": 2}
     assert snap["reporting"] == [  # in Vietnamese alphabetical order: Đ sorts with D
-        {"code": "16417", "name": "Phường Đông Quang", "units": 1, "reported": 0, "approved": 0, "returned": 1,
-         "complete": 0, "late": 1},
-        {"code": "14797", "name": "Phường Hạc Thành", "units": 3, "reported": 2, "approved": 1, "returned": 0,
-         "complete": 1, "late": 1},
+        {
+            "code": "16417",
+            "name": "Phường Đông Quang",
+            "units": 1,
+            "reported": 0,
+            "approved": 0,
+            "returned": 1,
+            "complete": 0,
+            "late": 1,
+        },
+        {
+            "code": "14797",
+            "name": "Phường Hạc Thành",
+            "units": 3,
+            "reported": 2,
+            "approved": 1,
+            "returned": 0,
+            "complete": 1,
+            "late": 1,
+        },
     ]
     assert [(c["number"], c["met"], c["assessed"], c["previous"], c["change"]) for c in snap["criteria"]] == [
-        ("I", 2, 2, 3, -1), ("II", 1, 2, 2, -1), ("III", 2, 2, 3, -1)]
+        ("I", 2, 2, 3, -1),
+        ("II", 1, 2, 2, -1),
+        ("III", 2, 2, 3, -1),
+    ]
     assert snap["newly_complete"] == {"count": 1, "units": [{"name": "Tổ dân phố 2", "ward": "Phường Hạc Thành"}]}
     assert snap["slipped"]["count"] == 2
     assert {u["name"] for u in snap["slipped"]["units"]} == {"Tổ dân phố Đình Hương 1", "Tổ dân phố Đông Cương 3"}
-    assert snap["gaps"] == [{"code": "16417", "name": "Phường Đông Quang", "missing": {}},
-                            {"code": "14797", "name": "Phường Hạc Thành", "missing": {"II": 1}}]
+    assert snap["gaps"] == [
+        {"code": "16417", "name": "Phường Đông Quang", "missing": {}},
+        {"code": "14797", "name": "Phường Hạc Thành", "missing": {"II": 1}},
+    ]
     assert snap["late_units"] == []  # names are listed in a ward's own report
 
 
@@ -76,12 +97,17 @@ def test_annual_summary(city, province, months):
     assert trend[str(months[11].label)] == (2, 1)
     assert len(snap["trend"]) == 12
     assert snap["totals"] == {"units": 4, "month": str(months[11].label), "reported": 2, "complete": 1}
-    assert snap["reaching_standard"] == {"count": 1, "units": [{"name": "Tổ dân phố 2",
-                                                                "ward": "Phường Hạc Thành"}]}
+    assert snap["reaching_standard"] == {"count": 1, "units": [{"name": "Tổ dân phố 2", "ward": "Phường Hạc Thành"}]}
     assert [(r["rank"], r["code"], r["complete"], r["share"]) for r in snap["ranking"]] == [
-        (1, "14797", 1, 33.3), (2, "16417", 0, 0.0)]
-    assert snap["previous_year"] == {"year": 2025, "month": str(Period.objects.get(
-        kind=Period.Kind.MONTH, year=2025, number=11).label), "reported": 1, "complete": 1}
+        (1, "14797", 1, 33.3),
+        (2, "16417", 0, 0.0),
+    ]
+    assert snap["previous_year"] == {
+        "year": 2025,
+        "month": str(Period.objects.get(kind=Period.Kind.MONTH, year=2025, number=11).label),
+        "reported": 1,
+        "complete": 1,
+    }
 
 
 def test_building_twice_gives_the_same_snapshot(city, province, months):

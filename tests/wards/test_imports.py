@@ -93,17 +93,18 @@ def file_of(kind: str, rows, **kwargs) -> tuple[str, bytes]:
 
 
 def run(user, filename: str, content: bytes, *, year: int = YEAR):
-    return import_neighbourhoods(
-        user=user, filename=filename, content=content, year=year, wards=editable_wards(user)
-    )
+    return import_neighbourhoods(user=user, filename=filename, content=content, year=year, wards=editable_wards(user))
 
 
 def snapshot():
     """Everything an import may write, to compare before and after."""
     return (
         sorted(Neighbourhood.objects.values_list("ward__code", "name", "search_key", "kind", "valid_to")),
-        sorted(Profile.objects.filter(neighbourhood__isnull=False).values_list(
-            "neighbourhood__name", "year", "households", "people", "version", "updated_by")),
+        sorted(
+            Profile.objects.filter(neighbourhood__isnull=False).values_list(
+                "neighbourhood__name", "year", "households", "people", "version", "updated_by"
+            )
+        ),
         sorted(HistoryEntry.objects.values_list("pk", flat=True)),
     )
 
@@ -259,8 +260,7 @@ def test_good_xlsx_with_numeric_cells(ward_a, staff_a):
     result = run(staff_a, "hoods.xlsx", xlsx_bytes(rows))
 
     assert result.ok, [str(e) for e in result.errors]
-    figures = dict(Profile.objects.filter(neighbourhood__ward=ward_a).values_list(
-        "neighbourhood__name", "households"))
+    figures = dict(Profile.objects.filter(neighbourhood__ward=ward_a).values_list("neighbourhood__name", "households"))
     assert figures == {"Tổ dân phố Đình Hương 2": 1234, "Phố Lê Lai": 210, "Bản Lát": 1234}
 
 
@@ -393,8 +393,9 @@ def test_row_numbers_are_those_of_the_file_even_after_blank_rows(kind, ward_a, s
 
 def test_every_missing_value_of_a_row_is_reported(ward_a, staff_a):
     before = snapshot()
-    result = run(staff_a, "hoods.csv", csv_bytes([["", "", "", "", ""], ["14797", "Thôn Một", "thôn", "", "x"]],
-                                                 header=HEADER))
+    result = run(
+        staff_a, "hoods.csv", csv_bytes([["", "", "", "", ""], ["14797", "Thôn Một", "thôn", "", "x"]], header=HEADER)
+    )
     # The first row is blank (skipped); the second lacks households and has a bad number of people.
     assert_refused(result, before)
     assert error_rows(result) == [3]
@@ -536,7 +537,7 @@ def test_negative_numbers_in_xlsx_are_refused(ward_a, staff_a):
     ["1.5", "12,5", "1,234", "abc", "1.2345", "１２", "99999999999", "1e3"],
 )
 def test_numbers_that_are_not_whole_are_refused(value, ward_a, staff_a):
-    """"1.5" is not 15, and a number too large for the database is an error, not a crash."""
+    """ "1.5" is not 15, and a number too large for the database is an error, not a crash."""
     rows = [["14797", "Thôn Một", "thôn", "1", value]]
     before = snapshot()
     result = run(staff_a, "hoods.csv", csv_bytes(rows, sep=";"))

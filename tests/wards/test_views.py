@@ -9,8 +9,13 @@ def _profile_url(hood, year=2026):
     return reverse("wards:neighbourhood-profile-edit", args=[hood.pk, year])
 
 
-FIGURES = {"households": "240", "people": "1.802", "poor_households": "2", "near_poor_households": "3",
-           "party_members": "31"}
+FIGURES = {
+    "households": "240",
+    "people": "1.802",
+    "poor_households": "2",
+    "near_poor_households": "3",
+    "party_members": "31",
+}
 
 
 def test_staff_update_a_profile_with_vietnamese_numbers_and_history(client, staff_a, hood_a):
@@ -37,8 +42,10 @@ def test_staff_create_a_profile_for_a_new_year(client, staff_a, hood_a):
 def test_bad_figures_keep_what_was_typed_and_explain(client, staff_a, hood_a):
     client.force_login(staff_a)
     profile = Profile.objects.get(neighbourhood=hood_a, year=2026)
-    response = client.post(_profile_url(hood_a), {
-        **FIGURES, "households": "900", "people": "800", "poor_households": "abc", "version": profile.version})
+    response = client.post(
+        _profile_url(hood_a),
+        {**FIGURES, "households": "900", "people": "800", "poor_households": "abc", "version": profile.version},
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert 'value="900"' in html and 'value="abc"' in html
@@ -62,8 +69,9 @@ def test_a_second_save_of_the_same_profile_is_told_of_the_conflict(client, staff
     profile.refresh_from_db()
     assert profile.households == 250
     # Saving again, now knowingly, keeps theirs.
-    again = client.post(_profile_url(hood_a), {**FIGURES, "households": "260",
-                                               "version": response.context["form"].data["version"]})
+    again = client.post(
+        _profile_url(hood_a), {**FIGURES, "households": "260", "version": response.context["form"].data["version"]}
+    )
     assert again.status_code == 302
     profile.refresh_from_db()
     assert profile.households == 260

@@ -67,22 +67,50 @@ def _indicator_spec(i: int) -> dict:
     """The i-th synthetic indicator: kinds cycle boolean, percent, count, with some zone thresholds."""
     cycle = i % 5
     if cycle in (0, 3):  # yes / no
-        return {"kind": IndicatorKind.BOOLEAN, "comparator": Comparator.GTE, "threshold": None,
-                "name": "Thực hiện đầy đủ nội dung {n}", "unit": ""}
+        return {
+            "kind": IndicatorKind.BOOLEAN,
+            "comparator": Comparator.GTE,
+            "threshold": None,
+            "name": "Thực hiện đầy đủ nội dung {n}",
+            "unit": "",
+        }
     if cycle in (1, 4):  # a rate, ≥ a target, or ≤ a ceiling like the poor-household rate
         if i % 3 == 2:
-            return {"kind": IndicatorKind.PERCENT, "comparator": Comparator.LTE, "threshold": Decimal("2"),
-                    "zones": {Ward.Zone.MOUNTAINOUS: "5"}, "example": True,
-                    "name": "Tỷ lệ hộ vi phạm quy ước {n}", "unit": "% hộ"}
+            return {
+                "kind": IndicatorKind.PERCENT,
+                "comparator": Comparator.LTE,
+                "threshold": Decimal("2"),
+                "zones": {Ward.Zone.MOUNTAINOUS: "5"},
+                "example": True,
+                "name": "Tỷ lệ hộ vi phạm quy ước {n}",
+                "unit": "% hộ",
+            }
         target = [80, 90, 95, 98][i % 4]
         zones = {Ward.Zone.MOUNTAINOUS: str(target - 10)} if i % 2 else {}
-        return {"kind": IndicatorKind.PERCENT, "comparator": Comparator.GTE, "threshold": Decimal(str(target)),
-                "zones": zones, "example": True, "name": "Tỷ lệ hộ thực hiện nội dung {n}", "unit": "%"}
+        return {
+            "kind": IndicatorKind.PERCENT,
+            "comparator": Comparator.GTE,
+            "threshold": Decimal(str(target)),
+            "zones": zones,
+            "example": True,
+            "name": "Tỷ lệ hộ thực hiện nội dung {n}",
+            "unit": "%",
+        }
     if i % 2:  # incidents: none allowed
-        return {"kind": IndicatorKind.COUNT, "comparator": Comparator.LTE, "threshold": Decimal("0"),
-                "name": "Số vụ việc phức tạp về nội dung {n}", "unit": "vụ"}
-    return {"kind": IndicatorKind.COUNT, "comparator": Comparator.GTE, "threshold": Decimal("2"),
-            "name": "Số buổi sinh hoạt về nội dung {n}", "unit": "buổi"}
+        return {
+            "kind": IndicatorKind.COUNT,
+            "comparator": Comparator.LTE,
+            "threshold": Decimal("0"),
+            "name": "Số vụ việc phức tạp về nội dung {n}",
+            "unit": "vụ",
+        }
+    return {
+        "kind": IndicatorKind.COUNT,
+        "comparator": Comparator.GTE,
+        "threshold": Decimal("2"),
+        "name": "Số buổi sinh hoạt về nội dung {n}",
+        "unit": "buổi",
+    }
 
 
 def _candidates(indicator: Indicator) -> tuple[list, list]:
@@ -101,9 +129,15 @@ def _candidates(indicator: Indicator) -> tuple[list, list]:
 
 def _set_create(indicators: int) -> CriteriaSet:
     criteria_set = CriteriaSet.objects.create(
-        code=SET_CODE, version=1, name=nfc("Bộ tiêu chí thử tải (dữ liệu giả lập)"), level=Level.NEIGHBOURHOOD,
-        document_number="SCALE/BENCH", document_date=SET_IN_FORCE_FROM, issuer="seed_scale",
-        effective_from=SET_IN_FORCE_FROM, source="Synthetic data for benchmarks (manage.py seed_scale).",
+        code=SET_CODE,
+        version=1,
+        name=nfc("Bộ tiêu chí thử tải (dữ liệu giả lập)"),
+        level=Level.NEIGHBOURHOOD,
+        document_number="SCALE/BENCH",
+        document_date=SET_IN_FORCE_FROM,
+        issuer="seed_scale",
+        effective_from=SET_IN_FORCE_FROM,
+        source="Synthetic data for benchmarks (manage.py seed_scale).",
     )
     count = max(1, -(-indicators // INDICATORS_PER_CRITERION))
     sizes = [indicators // count + (1 if c < indicators % count else 0) for c in range(count)]
@@ -112,16 +146,26 @@ def _set_create(indicators: int) -> CriteriaSet:
         # Every third criterion with several indicators is met by all but one of them.
         k_of_n = c % 3 == 2 and size > 1
         criterion = Criterion.objects.create(
-            criteria_set=criteria_set, number=str(c + 1), name=nfc(f"Tiêu chí thử tải số {c + 1}"), order=c + 1,
-            rule=Rule.K_OF_N if k_of_n else Rule.ALL, k=size - 1 if k_of_n else None,
+            criteria_set=criteria_set,
+            number=str(c + 1),
+            name=nfc(f"Tiêu chí thử tải số {c + 1}"),
+            order=c + 1,
+            rule=Rule.K_OF_N if k_of_n else Rule.ALL,
+            k=size - 1 if k_of_n else None,
         )
         for o in range(size):
             spec = _indicator_spec(made)
             made += 1
             Indicator.objects.create(
-                criterion=criterion, code=f"{c + 1}.{o + 1}", name=nfc(spec["name"].format(n=made)),
-                kind=spec["kind"], unit=spec["unit"], comparator=spec["comparator"], threshold=spec["threshold"],
-                zone_thresholds=spec.get("zones", {}), threshold_is_example=spec.get("example", False),
+                criterion=criterion,
+                code=f"{c + 1}.{o + 1}",
+                name=nfc(spec["name"].format(n=made)),
+                kind=spec["kind"],
+                unit=spec["unit"],
+                comparator=spec["comparator"],
+                threshold=spec["threshold"],
+                zone_thresholds=spec.get("zones", {}),
+                threshold_is_example=spec.get("example", False),
                 order=o + 1,
             )
     return criteria_set
@@ -176,7 +220,7 @@ class _Writer:
         names = [model._meta.get_field(name).attname for name in fields]  # submission → submission_id
         for start in range(0, len(rows), BATCH):
             model.objects.bulk_create(
-                [model(**dict(zip(names, row, strict=True))) for row in rows[start:start + BATCH]],
+                [model(**dict(zip(names, row, strict=True))) for row in rows[start : start + BATCH]],
                 batch_size=BATCH,
             )
         return len(rows)
@@ -191,7 +235,7 @@ class _Writer:
             buffer = io.StringIO()
             buffer.writelines(
                 "\t".join([convert(value) for convert, value in zip(converters, row, strict=True)]) + "\n"
-                for row in rows[start:start + 100_000]
+                for row in rows[start : start + 100_000]
             )
             buffer.seek(0)
             with connection.cursor() as cursor:
@@ -232,19 +276,39 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--wards", type=int, default=166, help="Number of wards (default 166).")
-        parser.add_argument("--neighbourhoods", type=int, default=4000,
-                            help="Number of neighbourhoods, spread evenly over the wards (default 4000).")
-        parser.add_argument("--months", type=int, default=36,
-                            help="Monthly periods up to and including the current one (default 36).")
-        parser.add_argument("--indicators", type=int, default=25,
-                            help="Indicators of the 'scale-bench' set, about 3 per criterion (default 25).")
+        parser.add_argument(
+            "--neighbourhoods",
+            type=int,
+            default=4000,
+            help="Number of neighbourhoods, spread evenly over the wards (default 4000).",
+        )
+        parser.add_argument(
+            "--months", type=int, default=36, help="Monthly periods up to and including the current one (default 36)."
+        )
+        parser.add_argument(
+            "--indicators",
+            type=int,
+            default=25,
+            help="Indicators of the 'scale-bench' set, about 3 per criterion (default 25).",
+        )
         parser.add_argument("--reset", action="store_true", help="Delete the synthetic data first.")
-        parser.add_argument("--no-copy", action="store_true",
-                            help="Use bulk_create even on PostgreSQL (slower; for comparison).")
+        parser.add_argument(
+            "--no-copy", action="store_true", help="Use bulk_create even on PostgreSQL (slower; for comparison)."
+        )
         parser.add_argument("--seed", type=int, default=SEED, help="Random seed (the data are reproducible).")
 
-    def handle(self, *args, wards: int, neighbourhoods: int, months: int, indicators: int, reset: bool,
-               no_copy: bool, seed: int, **options):
+    def handle(
+        self,
+        *args,
+        wards: int,
+        neighbourhoods: int,
+        months: int,
+        indicators: int,
+        reset: bool,
+        no_copy: bool,
+        seed: int,
+        **options,
+    ):
         if wards < 1 or neighbourhoods < wards or months < 1 or indicators < 1:
             raise CommandError("Need at least 1 ward, as many neighbourhoods as wards, 1 month and 1 indicator.")
         if reset:
@@ -254,10 +318,12 @@ class Command(BaseCommand):
         city = City.objects.filter(code=CITY_CODE).first()
         criteria_set = CriteriaSet.objects.filter(code=SET_CODE, version=1).first()
         if city and criteria_set and self._is_complete(city, criteria_set, wards, neighbourhoods, indicators, periods):
-            self.stdout.write(self.style.SUCCESS(
-                f"SCALE already has {wards:,} wards, {neighbourhoods:,} neighbourhoods and {months} months of "
-                f"{indicators} indicators: nothing to do (--reset rebuilds it)."
-            ))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"SCALE already has {wards:,} wards, {neighbourhoods:,} neighbourhoods and {months} months of "
+                    f"{indicators} indicators: nothing to do (--reset rebuilds it)."
+                )
+            )
             return
 
         with transaction.atomic():
@@ -265,8 +331,9 @@ class Command(BaseCommand):
             city, made_units = self._units(city, wards, neighbourhoods, seed)
             criteria_set = self._criteria_set(criteria_set, indicators)
             if made_units:
-                self.stdout.write(f"Units: {wards:,} wards, {neighbourhoods:,} neighbourhoods "
-                                  f"({time.perf_counter() - t0:.1f} s)")
+                self.stdout.write(
+                    f"Units: {wards:,} wards, {neighbourhoods:,} neighbourhoods ({time.perf_counter() - t0:.1f} s)"
+                )
 
         rng = random.Random(seed)
         hoods = list(
@@ -276,7 +343,9 @@ class Command(BaseCommand):
         plan = self._plan(criteria_set)
         done = dict(
             Submission.objects.filter(ward__city=city, period__in=periods)
-            .values_list("period").annotate(n=Count("id")).values_list("period", "n")
+            .values_list("period")
+            .annotate(n=Count("id"))
+            .values_list("period", "n")
         )
         use_copy = connection.vendor == "postgresql" and not no_copy
         write = _Writer(use_copy)
@@ -287,8 +356,10 @@ class Command(BaseCommand):
             if have == len(hoods):
                 continue
             if have:
-                raise CommandError(f"Month {period.number:02d}/{period.year} has {have} of {len(hoods)} SCALE "
-                                   "submissions (made by someone else?): run with --reset.")
+                raise CommandError(
+                    f"Month {period.number:02d}/{period.year} has {have} of {len(hoods)} SCALE "
+                    "submissions (made by someone else?): run with --reset."
+                )
             t0 = time.perf_counter()
             with transaction.atomic():
                 counts = self._month(period, criteria_set, hoods, quality, plan, rng, write)
@@ -305,11 +376,13 @@ class Command(BaseCommand):
                     cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
         elapsed = time.perf_counter() - started
         rows = sum(totals.values())
-        self.stdout.write(self.style.SUCCESS(
-            f"Created {totals['submissions']:,} submissions, {totals['results']:,} results and "
-            f"{totals['criterion results']:,} criterion results in {elapsed:.1f} s "
-            f"({rows / elapsed if elapsed else 0:,.0f} rows/s)."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Created {totals['submissions']:,} submissions, {totals['results']:,} results and "
+                f"{totals['criterion results']:,} criterion results in {elapsed:.1f} s "
+                f"({rows / elapsed if elapsed else 0:,.0f} rows/s)."
+            )
+        )
         self._summary(city, criteria_set, periods)
 
     # --- steps -------------------------------------------------------------------
@@ -324,8 +397,7 @@ class Command(BaseCommand):
         for year in sorted({y for y, _n in keys}):
             periods_ensure(year)
         by_key = {
-            (p.year, p.number): p
-            for p in Period.objects.filter(kind=Period.Kind.MONTH, year__in={y for y, _n in keys})
+            (p.year, p.number): p for p in Period.objects.filter(kind=Period.Kind.MONTH, year__in={y for y, _n in keys})
         }
         return [by_key[key] for key in reversed(keys)]
 
@@ -339,7 +411,9 @@ class Command(BaseCommand):
             return False
         per_period = dict(
             Submission.objects.filter(ward__city=city, period__in=periods)
-            .values_list("period").annotate(n=Count("id")).values_list("period", "n")
+            .values_list("period")
+            .annotate(n=Count("id"))
+            .values_list("period", "n")
         )
         return all(per_period.get(p.pk) == hoods for p in periods)
 
@@ -353,16 +427,23 @@ class Command(BaseCommand):
                     f"{neighbourhoods}: run with --reset to rebuild it."
                 )
             return city, False
-        city = City.objects.create(code=CITY_CODE, name=nfc("Tỉnh Thử Tải (dữ liệu giả lập)"),
-                                   kind=City.Kind.PROVINCE)
+        city = City.objects.create(code=CITY_CODE, name=nfc("Tỉnh Thử Tải (dữ liệu giả lập)"), kind=City.Kind.PROVINCE)
         rng = random.Random(seed)
         ward_rows = []
         for n in range(1, wards + 1):
             is_commune = n % 3 == 0
             name = nfc(f"{'Xã' if is_commune else 'Phường'} Thử Tải {n:04d}")
             zone = rng.choices(list(Ward.Zone.values), weights=[70, 20, 10])[0]
-            ward_rows.append(Ward(city=city, code=f"S{n:04d}", name=name, search_key=fold(name),
-                                  kind=Ward.Kind.COMMUNE if is_commune else Ward.Kind.WARD, zone=zone))
+            ward_rows.append(
+                Ward(
+                    city=city,
+                    code=f"S{n:04d}",
+                    name=name,
+                    search_key=fold(name),
+                    kind=Ward.Kind.COMMUNE if is_commune else Ward.Kind.WARD,
+                    zone=zone,
+                )
+            )
         Ward.objects.bulk_create(ward_rows, batch_size=BATCH)
         hood_rows = []
         made_wards = list(Ward.objects.filter(city=city).order_by("code"))
@@ -371,10 +452,14 @@ class Command(BaseCommand):
             is_commune = ward.kind == Ward.Kind.COMMUNE
             for n in range(1, count + 1):
                 name = nfc(f"{'Thôn' if is_commune else 'Tổ dân phố'} {n}")
-                hood_rows.append(Neighbourhood(
-                    ward=ward, name=name, search_key=fold(name),
-                    kind=Neighbourhood.Kind.VILLAGE if is_commune else Neighbourhood.Kind.RESIDENTIAL_GROUP,
-                ))
+                hood_rows.append(
+                    Neighbourhood(
+                        ward=ward,
+                        name=name,
+                        search_key=fold(name),
+                        kind=Neighbourhood.Kind.VILLAGE if is_commune else Neighbourhood.Kind.RESIDENTIAL_GROUP,
+                    )
+                )
         Neighbourhood.objects.bulk_create(hood_rows, batch_size=BATCH)
         return city, True
 
@@ -395,11 +480,19 @@ class Command(BaseCommand):
             for indicator in criterion.indicators.all():
                 good, bad = _candidates(indicator)
                 # Outcomes exactly as results_save stores them: Indicator.is_met → evaluation.compare.
-                met = {zone: {value: indicator.is_met(value, zone) for value in good + bad}
-                       for zone in Ward.Zone.values}
-                items.append({"id": indicator.pk, "good": good, "bad": bad, "met": met,
-                              "max_points": indicator.max_points,
-                              "points_kind": indicator.kind == IndicatorKind.POINTS})
+                met = {
+                    zone: {value: indicator.is_met(value, zone) for value in good + bad} for zone in Ward.Zone.values
+                }
+                items.append(
+                    {
+                        "id": indicator.pk,
+                        "good": good,
+                        "bad": bad,
+                        "met": met,
+                        "max_points": indicator.max_points,
+                        "points_kind": indicator.kind == IndicatorKind.POINTS,
+                    }
+                )
             plan.append({"criterion": criterion, "indicators": items})
         return plan
 
@@ -427,30 +520,50 @@ class Command(BaseCommand):
                         points.append(min(value, cap) if cap is not None else value)
                     else:
                         points.append(item["max_points"] if met and item["max_points"] is not None else None)
-                is_met = criterion_met(criterion.rule, met=mets, points=points, k=criterion.k,
-                                       min_points=criterion.min_points)
-                points_total = (sum((x for x in points if x is not None), Decimal(0))
-                                if criterion.rule == Rule.POINTS else None)
+                is_met = criterion_met(
+                    criterion.rule, met=mets, points=points, k=criterion.k, min_points=criterion.min_points
+                )
+                points_total = (
+                    sum((x for x in points if x is not None), Decimal(0)) if criterion.rule == Rule.POINTS else None
+                )
                 criterion_rows.append((criterion.pk, is_met, sum(1 for m in mets if m), points_total))
                 if not is_met:
                     missing.append(criterion.number)
             roll = random_()
-            status = (Status.APPROVED if roll < 0.85 else Status.SUBMITTED if roll < 0.92
-                      else Status.DRAFT if roll < 0.96 else Status.RETURNED)
+            status = (
+                Status.APPROVED
+                if roll < 0.85
+                else Status.SUBMITTED
+                if roll < 0.92
+                else Status.DRAFT
+                if roll < 0.96
+                else Status.RETURNED
+            )
             total = len(plan)
-            submissions.append(Submission(
-                criteria_set=criteria_set, period=period, ward_id=ward_id, neighbourhood_id=hood_id, status=status,
-                submitted_at=None if status == Status.DRAFT else submitted_at,
-                reviewed_at=reviewed_at if status in (Status.APPROVED, Status.RETURNED) else None,
-                return_reason="Bổ sung minh chứng (dữ liệu giả lập)" if status == Status.RETURNED else "",
-                criteria_total=total, criteria_met=total - len(missing), is_complete=bool(plan) and not missing,
-                missing=missing,
-            ))
+            submissions.append(
+                Submission(
+                    criteria_set=criteria_set,
+                    period=period,
+                    ward_id=ward_id,
+                    neighbourhood_id=hood_id,
+                    status=status,
+                    submitted_at=None if status == Status.DRAFT else submitted_at,
+                    reviewed_at=reviewed_at if status in (Status.APPROVED, Status.RETURNED) else None,
+                    return_reason="Bổ sung minh chứng (dữ liệu giả lập)" if status == Status.RETURNED else "",
+                    criteria_total=total,
+                    criteria_met=total - len(missing),
+                    is_complete=bool(plan) and not missing,
+                    missing=missing,
+                )
+            )
             outcomes.append((values, criterion_rows))
         Submission.objects.bulk_create(submissions, batch_size=BATCH)
         if any(s.pk is None for s in submissions):  # a backend that cannot return ids from bulk inserts
-            ids = dict(Submission.objects.filter(period=period, ward__city__code=CITY_CODE)
-                       .values_list("neighbourhood_id", "id"))
+            ids = dict(
+                Submission.objects.filter(period=period, ward__city__code=CITY_CODE).values_list(
+                    "neighbourhood_id", "id"
+                )
+            )
             for s in submissions:
                 s.pk = ids[s.neighbourhood_id]
         result_rows, criterion_result_rows = [], []
@@ -458,12 +571,15 @@ class Command(BaseCommand):
             sid = submission.pk
             result_rows.extend((sid, indicator_id, value, "", met, "", 1, now) for indicator_id, value, met in values)
             criterion_result_rows.extend((sid, *row) for row in criterion_rows)
-        write(Result, ("submission", "indicator", "value", "text", "is_met", "note", "version", "updated_at"),
-              result_rows)
-        write(CriterionResult, ("submission", "criterion", "is_met", "indicators_met", "points"),
-              criterion_result_rows)
-        return {"submissions": len(submissions), "results": len(result_rows),
-                "criterion results": len(criterion_result_rows)}
+        write(
+            Result, ("submission", "indicator", "value", "text", "is_met", "note", "version", "updated_at"), result_rows
+        )
+        write(CriterionResult, ("submission", "criterion", "is_met", "indicators_met", "points"), criterion_result_rows)
+        return {
+            "submissions": len(submissions),
+            "results": len(result_rows),
+            "criterion results": len(criterion_result_rows),
+        }
 
     def _summary(self, city, criteria_set, periods) -> None:
         submissions = Submission.objects.filter(ward__city=city)
@@ -508,6 +624,7 @@ class Command(BaseCommand):
                 _delete_dependents(Ward, wards)
                 _delete_dependents(City, City.objects.filter(pk=city.pk))
         self.stdout.write(
-            "Reset: deleted " + (", ".join(f"{n:,} {label}" for label, n in deleted.items() if n) or "nothing")
+            "Reset: deleted "
+            + (", ".join(f"{n:,} {label}" for label, n in deleted.items() if n) or "nothing")
             + f" ({time.perf_counter() - t0:.1f} s)"
         )

@@ -11,7 +11,9 @@ class Command(BaseCommand):
         city = demo.load()
         added = campaigns_demo.load()
         self.stdout.write(f"Criteria sets loaded; {added} monthly submissions of results added.")
-        self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {city.name}, {city.wards.count()} wards and communes."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data loaded: {city.name}, {city.wards.count()} wards and communes.")
+        )
         self.stdout.write(f"Demo accounts (password {demo.PASSWORD}):")
         for username, full_name, role, ward_code in demo.ACCOUNTS:
             where = f" · {ward_code}" if ward_code else ""

@@ -66,8 +66,9 @@ class Command(BaseCommand):
         city = City.objects.filter(code="SCALE").first()
         if city is None:
             raise CommandError("No SCALE province: run `python manage.py seed_scale` first (make bench does).")
-        last_month = (Period.objects.filter(kind=Period.Kind.MONTH, submissions__ward__city=city)
-                      .order_by("-start").first())
+        last_month = (
+            Period.objects.filter(kind=Period.Kind.MONTH, submissions__ward__city=city).order_by("-start").first()
+        )
         year = last_month.year - 1 if last_month.number < 12 else last_month.year
         year_period = Period.objects.get(kind=Period.Kind.YEAR, year=year)
         year_last = Period.objects.get(kind=Period.Kind.MONTH, year=year, number=12)
@@ -116,10 +117,13 @@ class Command(BaseCommand):
         times.sort()
         p95 = times[max(0, int(round(0.95 * len(times))) - 1)]
         results = {
-            "machine": {"python": platform.python_version(), "system": platform.platform(),
-                        "cpus": __import__("os").cpu_count(), "database": connection.vendor,
-                        "server": connection.cursor().connection.server_version
-                        if connection.vendor == "postgresql" else None},
+            "machine": {
+                "python": platform.python_version(),
+                "system": platform.platform(),
+                "cpus": __import__("os").cpu_count(),
+                "database": connection.vendor,
+                "server": connection.cursor().connection.server_version if connection.vendor == "postgresql" else None,
+            },
             "size": counts,
             "year": year,
             "sql_floor_s": round(floor_s, 3),
@@ -134,8 +138,13 @@ class Command(BaseCommand):
             "dashboard_median_ms": round(1000 * statistics.median(times), 1),
             "dashboard_p95_ms": round(1000 * p95, 1),
             "dashboard_queries": len(queries),
-            "targets": {"annual_snapshot_s": "≤ 10 and ≤ 1.5 × floor", "monthly_snapshot_s": "≤ 3",
-                        "dashboard_p95_ms": "≤ 300", "dashboard_queries": "≤ 20", "report_build_peak_mb": "≤ 300"},
+            "targets": {
+                "annual_snapshot_s": "≤ 10 and ≤ 1.5 × floor",
+                "monthly_snapshot_s": "≤ 3",
+                "dashboard_p95_ms": "≤ 300",
+                "dashboard_queries": "≤ 20",
+                "report_build_peak_mb": "≤ 300",
+            },
         }
         results["met"] = {
             "annual": annual_s <= 10 and annual_s <= 1.5 * floor_s,

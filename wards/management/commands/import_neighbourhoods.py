@@ -9,8 +9,10 @@ from wards.models import Ward
 
 
 class Command(BaseCommand):
-    help = ("Import neighbourhoods from a CSV or XLSX file (ward code, name, kind, households, people). "
-            "Nothing is saved unless every row is valid.")
+    help = (
+        "Import neighbourhoods from a CSV or XLSX file (ward code, name, kind, households, people). "
+        "Nothing is saved unless every row is valid."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
@@ -32,6 +34,6 @@ class Command(BaseCommand):
                 for error in result.errors:
                     self.stderr.write(str(error))
                 raise CommandError(f"{len(result.errors)} errors; nothing was saved.")
-        self.stdout.write(self.style.SUCCESS(
-            f"{result.created} created, {result.updated} updated, {result.unchanged} unchanged."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(f"{result.created} created, {result.updated} updated, {result.unchanged} unchanged.")
+        )

@@ -23,7 +23,9 @@ class Command(BaseCommand):
             self.stdout.write(f"  + {line}")
         for line in result.updated:
             self.stdout.write(f"  ~ {line}")
-        self.stdout.write(self.style.SUCCESS(
-            f"{result.city.name}: {len(result.created)} created, {len(result.updated)} updated, "
-            f"{result.unchanged} unchanged."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{result.city.name}: {len(result.created)} created, {len(result.updated)} updated, "
+                f"{result.unchanged} unchanged."
+            )
+        )

@@ -58,8 +58,11 @@ def _claim(report_id: int) -> bool:
 
 def _read_snapshot(report: Report, today: date) -> dict:
     """All figures from one consistent view of the database."""
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
-        if connection.vendor == "postgresql":
+        # Only the first statement of a transaction may set its isolation; inside an enclosing
+        # transaction (a test, a caller's atomic block) that transaction's own view is used.
+        if connection.vendor == "postgresql" and outermost:
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         return BUILDERS[report.kind](city=report.city, ward=report.ward, period=report.period, today=today)

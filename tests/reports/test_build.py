@@ -174,7 +174,7 @@ def test_schedules_are_editable_rows(db):
 
 
 @pytest.mark.broker
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_real_worker_builds_through_redis(city, november, settings):
     """The one test with a real broker: a Celery worker process, started here, takes the task from Redis."""
     import subprocess

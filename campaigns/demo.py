@@ -4,7 +4,7 @@ Deterministic and idempotent: a unit-period that already has a submission is lef
 """
 
 import random
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -113,7 +113,11 @@ def load(today: date | None = None) -> int:
                     )
                 Result.objects.bulk_create(new)
                 services.submission_evaluate(submission)
-                when = timezone.make_aware(datetime.combine(period.deadline, time(9)))
+                # Sent by the deadline, and never in the future for this month's entries.
+                when = min(
+                    timezone.make_aware(datetime.combine(period.deadline, time(9))),
+                    timezone.now() - timedelta(hours=rng.randint(2, 96)),
+                )
                 status, reason = _status(rng, is_current, age, len(months))
                 Submission.objects.filter(pk=submission.pk).update(
                     status=status,

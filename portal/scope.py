@@ -209,3 +209,79 @@ def can_build_report(user, *, city, ward) -> bool:
     if city.pk in scope.city_ids:
         return True
     return ward is not None and ward.pk in scope.review_ward_ids
+
+
+# --- the emulation movement: campaigns, tasks, commitments, recognitions, party-cell ratings -------
+
+
+def campaigns_visible_to(user):
+    """City-wide campaigns of the user's city, and ward campaigns their ward owns or takes part in."""
+    from campaigns.models import Campaign
+
+    scope = scope_of(user)
+    if scope.is_empty:
+        return Campaign.objects.none()
+    if scope.is_admin:
+        return Campaign.objects.all()
+    return Campaign.objects.filter(
+        Q(city_id__in=scope.city_ids)
+        | Q(ward_id__in=scope.read_ward_ids)
+        | Q(wards__id__in=scope.read_ward_ids)
+        | Q(ward__isnull=True, city__wards__id__in=scope.read_ward_ids)
+    ).distinct()
+
+
+def can_manage_campaign(user, *, city, ward) -> bool:
+    """Launch or change a campaign: administrators for the city; a ward's staff and leader for their ward's."""
+    scope = scope_of(user)
+    if scope.is_admin:
+        return True
+    return ward is not None and (ward.pk in scope.edit_ward_ids or ward.pk in scope.review_ward_ids)
+
+
+def tasks_visible_to(user):
+    """Tasks assigned to units the user reads; ward users never see another ward's tasks."""
+    from campaigns.models import Task
+
+    scope = scope_of(user)
+    if scope.is_empty:
+        return Task.objects.none()
+    return Task.objects.filter(scope.ward_q("ward__"))
+
+
+def can_work_on_task(user, task) -> bool:
+    """Post updates and mark done: the ward's staff (and administrators)."""
+    return can_edit_ward(user, task.ward)
+
+
+def commitments_visible_to(user):
+    from campaigns.models import Commitment
+
+    scope = scope_of(user)
+    if scope.is_empty:
+        return Commitment.objects.none()
+    return Commitment.objects.filter(scope.ward_q("ward__"))
+
+
+def recognitions_visible_to(user):
+    from campaigns.models import Recognition
+
+    scope = scope_of(user)
+    if scope.is_empty:
+        return Recognition.objects.none()
+    return Recognition.objects.filter(scope.ward_q("ward__"))
+
+
+def can_decide_recognition(user, ward) -> bool:
+    """Confirm or reject a title: the city's leaders (it is their decision) and administrators."""
+    scope = scope_of(user)
+    return scope.is_admin or ward.city_id in scope.city_ids
+
+
+def ratings_visible_to(user):
+    from campaigns.models import PartyCellRating
+
+    scope = scope_of(user)
+    if scope.is_empty:
+        return PartyCellRating.objects.none()
+    return PartyCellRating.objects.filter(scope.ward_q("party_cell__ward__"))

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from campaigns import demo as campaigns_demo
+from campaigns import demo_movement as movement_demo
 from wards import demo
 
 
@@ -11,6 +12,8 @@ class Command(BaseCommand):
         city = demo.load()
         added = campaigns_demo.load()
         self.stdout.write(f"Criteria sets loaded; {added} monthly submissions of results added.")
+        movement = movement_demo.load()
+        self.stdout.write(f"Campaigns: {movement['campaigns']} added with {movement['tasks']} tasks.")
         self.stdout.write(
             self.style.SUCCESS(f"Demo data loaded: {city.name}, {city.wards.count()} wards and communes.")
         )

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from campaigns.views import entry, excel, sets
 
@@ -19,4 +19,6 @@ urlpatterns = [
     path("sets/<int:pk>/", sets.set_detail, name="set-detail"),
     path("sets/<int:pk>/new-version/", sets.set_new_version, name="set-new-version"),
     path("indicators/<int:pk>/edit/", sets.indicator_edit, name="indicator-edit"),
+    # The emulation movement; each module adds its own names to this namespace.
+    path("", include("campaigns.urls_notifications")),
 ]

@@ -20,5 +20,8 @@ urlpatterns = [
     path("sets/<int:pk>/new-version/", sets.set_new_version, name="set-new-version"),
     path("indicators/<int:pk>/edit/", sets.indicator_edit, name="indicator-edit"),
     # The emulation movement; each module adds its own names to this namespace.
+    path("", include("campaigns.urls_tasks")),
+    path("", include("campaigns.urls_commitments")),
+    path("", include("campaigns.urls_recognitions")),
     path("", include("campaigns.urls_notifications")),
 ]

@@ -26,6 +26,17 @@ FIELD_LABELS = {
     "zone_thresholds": _("Thresholds by zone"),
     "threshold_is_example": _("Example threshold"),
     "state": _("State"),
+    "reached_value": _("Value reached"),
+    "progress": _("Progress (%)"),
+    "topic": _("Topic"),
+    "signer": _("Signed by"),
+    "period": _("Period"),
+    "outcome": _("Outcome"),
+    "level": _("Rating"),
+    "score": _("Score"),
+    "decision": _("Decision"),
+    "title": _("Title"),
+    "due": _("Due"),
 }
 ACTION_LABELS = {
     "create": _("Created"),
@@ -39,6 +50,9 @@ ACTION_LABELS = {
     "evidence": _("Evidence added"),
     "build": _("Built"),
     "new_version": _("New version"),
+    "propose": _("Proposed"),
+    "confirm": _("Confirmed"),
+    "reject": _("Rejected"),
 }
 
 

@@ -222,6 +222,61 @@ def _units_sheet(wb: Workbook, title: str, unit_list: dict) -> None:
     )
 
 
+LEVEL_NAMES = {  # the four levels of a party cell's rating, as the Party's documents write them
+    "excellent": "Hoàn thành xuất sắc nhiệm vụ",
+    "good": "Hoàn thành tốt nhiệm vụ",
+    "fulfilled": "Hoàn thành nhiệm vụ",
+    "not_fulfilled": "Không hoàn thành nhiệm vụ",
+}
+SCALE_NAMES = {
+    "points": "Thang 100 điểm (Quy định 366-QĐ/TW)",
+    "levels": "Bốn mức xếp loại (Quy định 124-QĐ/TW)",
+}
+
+
+def _tasks_sheet(wb: Workbook, tasks: dict) -> None:
+    rows = tasks.get("by_ward") or []
+    _write_sheet(
+        wb,
+        "Nhiệm vụ",
+        [("Mã", TEXT), ("Phường/xã", TEXT), ("Hoàn thành trong kỳ", INT), ("Quá hạn chưa hoàn thành", INT)],
+        [[r["code"], r["name"], r["done"], r["overdue"]] for r in rows],
+        total=["", "Tổng cộng", tasks["done"], tasks["overdue"]],
+        notes=[["", "Nhiệm vụ của các phong trào thi đua giao cho phường/xã và thôn/tổ dân phố"]],
+    )
+
+
+def _recognitions_sheet(wb: Workbook, recognitions: dict) -> None:
+    units = recognitions.get("units") or []
+    count = recognitions.get("count", len(units))
+    notes = [["", "Tổng số đơn vị được công nhận", (count, INT)]]
+    if count > len(units):
+        notes.append(["", f"Danh sách chỉ liệt kê {len(units):,} trên {count:,} đơn vị".replace(",", ".")])
+    _write_sheet(
+        wb,
+        "Danh hiệu",
+        [("STT", INT), ("Đơn vị", TEXT), ("Phường/xã", TEXT), ("Danh hiệu", TEXT), ("Quyết định công nhận", TEXT)],
+        [[i, u["name"], u["ward"], u["title"], u["decision"]] for i, u in enumerate(units, start=1)],
+        notes=notes,
+    )
+
+
+def _party_cells_sheet(wb: Workbook, party_cells: dict) -> None:
+    by_level, rated, cells = party_cells.get("by_level") or {}, party_cells["rated"], party_cells["cells"]
+    _write_sheet(
+        wb,
+        "Chi bộ",
+        [("Xếp loại", TEXT), ("Số chi bộ", INT), ("Tỷ lệ trên số đã đánh giá", PCT)],
+        [[LEVEL_NAMES.get(level, level), n, _ratio(n, rated)] for level, n in by_level.items()],
+        total=["Đã đánh giá, xếp loại", rated, _ratio(rated, rated)],
+        notes=[
+            ["Tổng số chi bộ", (cells, INT)],
+            ["Chưa đánh giá", (max(cells - rated, 0), INT)],
+            ["Thang đánh giá", SCALE_NAMES.get(party_cells.get("scale"), party_cells.get("scale") or "")],
+        ],
+    )
+
+
 def _monthly_workbook(wb: Workbook, snapshot: dict) -> None:
     period, totals, reporting = snapshot["period"], snapshot["totals"], snapshot.get("reporting") or []
     returned = sum(r["returned"] for r in reporting)
@@ -244,7 +299,15 @@ def _monthly_workbook(wb: Workbook, snapshot: dict) -> None:
             ["Chậm báo cáo", (totals["late"], INT)],
             ["Mới đạt chuẩn", (snapshot["newly_complete"]["count"], INT)],
             ["Không còn đạt chuẩn", (snapshot["slipped"]["count"], INT)],
-        ],
+        ]
+        + (
+            [
+                ["Nhiệm vụ hoàn thành trong kỳ", (snapshot["tasks"]["done"], INT)],
+                ["Nhiệm vụ quá hạn", (snapshot["tasks"]["overdue"], INT)],
+            ]
+            if snapshot.get("tasks") is not None
+            else []
+        ),
     )
     _write_sheet(
         wb,
@@ -300,6 +363,8 @@ def _monthly_workbook(wb: Workbook, snapshot: dict) -> None:
         total=["", "Tổng cộng", *column_totals, sum(column_totals)],
         notes=[["", "Số thôn/TDP chưa đạt từng tiêu chí (TC: tiêu chí, theo số thứ tự của bộ tiêu chí)"]],
     )
+    if snapshot.get("tasks") is not None:
+        _tasks_sheet(wb, snapshot["tasks"])
 
 
 def _annual_workbook(wb: Workbook, snapshot: dict) -> None:
@@ -362,13 +427,18 @@ def _annual_workbook(wb: Workbook, snapshot: dict) -> None:
             ["Đạt chuẩn", totals["complete"], previous["complete"], totals["complete"] - previous["complete"]],
         ],
     )
+    if snapshot.get("recognitions") is not None:
+        _recognitions_sheet(wb, snapshot["recognitions"])
+    if snapshot.get("party_cells") is not None:
+        _party_cells_sheet(wb, snapshot["party_cells"])
 
 
 def xlsx_bytes(snapshot: dict) -> bytes:
     """The snapshot as a workbook, one sheet per section, Vietnamese headers, typed cells.
 
-    Sections still None in the snapshot (tasks; recognitions, party cells) have no sheet; late units
-    get a sheet "Chưa báo cáo" only when there are some (ward scope, past the deadline).
+    Sections None in the snapshot (tasks; recognitions, party cells: a snapshot built before they were
+    recorded) have no sheet; otherwise they get "Nhiệm vụ", "Danh hiệu" and "Chi bộ". Late units get a
+    sheet "Chưa báo cáo" only when there are some (ward scope, past the deadline).
     """
     wb = Workbook()
     wb.remove(wb.active)
@@ -467,6 +537,53 @@ def _criteria_rows(snapshot: dict) -> list[dict]:
     ]
 
 
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
+
+
+def _tasks_context(tasks: dict | None) -> dict | None:
+    if tasks is None:
+        return None
+    return {
+        "done": _num(tasks["done"]),
+        "overdue": _num(tasks["overdue"]),
+        "by_ward": [
+            {"name": r["name"], "done": _num(r["done"]), "overdue": _num(r["overdue"])}
+            for r in tasks.get("by_ward") or []
+        ],
+    }
+
+
+def _recognitions_context(recognitions: dict | None) -> dict | None:
+    if recognitions is None:
+        return None
+    units = recognitions.get("units") or []
+    count = recognitions.get("count", len(units))
+    return {
+        "count": _num(count),
+        "capped": count > len(units),
+        "shown": _num(len(units)),
+        "units": [
+            {"name": u["name"], "ward": u["ward"], "title": u["title"], "decision": u["decision"]} for u in units
+        ],
+    }
+
+
+def _party_cells_context(party_cells: dict | None) -> dict | None:
+    if party_cells is None:
+        return None
+    rated, cells = party_cells["rated"], party_cells["cells"]
+    return {
+        "scale": SCALE_NAMES.get(party_cells.get("scale"), party_cells.get("scale") or ""),
+        "rated": _num(rated),
+        "cells": _num(cells),
+        "unrated": _num(max(cells - rated, 0)),
+        "levels": [
+            {"name": LEVEL_NAMES.get(level, level), "count": _num(n), "share": _pct(n, rated)}
+            for level, n in (party_cells.get("by_level") or {}).items()
+        ],
+    }
+
+
 def _monthly_context(snapshot: dict) -> dict:
     totals, reporting = snapshot["totals"], snapshot.get("reporting") or []
     returned = sum(r["returned"] for r in reporting)
@@ -506,6 +623,7 @@ def _monthly_context(snapshot: dict) -> dict:
         "newly_complete": _by_ward(snapshot["newly_complete"]),
         "slipped": _by_ward(snapshot["slipped"]),
         "gaps": gaps,
+        "tasks": _tasks_context(snapshot.get("tasks")),
     }
 
 
@@ -547,7 +665,18 @@ def _annual_context(snapshot: dict) -> dict:
             "reported_change": _signed(totals["reported"] - previous["reported"]),
             "complete_change": _signed(totals["complete"] - previous["complete"]),
         },
+        "recognitions": _recognitions_context(snapshot.get("recognitions")),
+        "party_cells": _party_cells_context(snapshot.get("party_cells")),
     }
+
+
+def _annual_parts(snapshot: dict) -> dict:
+    """The numbers of the annual report's parts after the first three: some are there only for a city or
+    when the snapshot has the section."""
+    names = ["ranking"] if not snapshot["scope"].get("ward") else []
+    names.append("compare")
+    names += [name for name in ("recognitions", "party_cells") if snapshot.get(name) is not None]
+    return {name: ROMAN[i] for i, name in enumerate(names, start=3)}
 
 
 def pdf_context(
@@ -585,7 +714,10 @@ def pdf_context(
         "signer_lines": [line.strip().upper() for line in (signer_title or "").splitlines() if line.strip()]
         or ["CHỦ TỊCH"],
     }
-    context.update(_monthly_context(snapshot) if snapshot["kind"] == "monthly" else _annual_context(snapshot))
+    if snapshot["kind"] == "monthly":
+        context.update(_monthly_context(snapshot))
+    else:
+        context.update(_annual_context(snapshot), parts=_annual_parts(snapshot))
     return context
 
 

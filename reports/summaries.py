@@ -8,11 +8,22 @@ database; no loop runs over results.
 
 from datetime import date
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 
-from campaigns.models import CriteriaSet, Criterion, CriterionResult, Level, Period, Submission
+from campaigns.models import (
+    CriteriaSet,
+    Criterion,
+    CriterionResult,
+    Level,
+    PartyCellRating,
+    Period,
+    Recognition,
+    Submission,
+    Task,
+)
+from campaigns.models.movement import TaskQuerySet
 from reports.selectors import REPORTED
-from wards.models import City, Neighbourhood, Ward
+from wards.models import City, Neighbourhood, PartyCell, Ward
 
 LIST_LIMIT = 300  # unit lists in a city-wide report: counts are exact, names are capped
 
@@ -105,6 +116,75 @@ def _unit_list(ids: set[int]) -> dict:
         .order_by("ward__search_key", "search_key")[:LIST_LIMIT]
     )
     return {"count": len(ids), "units": [{"name": n.name, "ward": n.ward.name} for n in rows]}
+
+
+def _tasks(city: City, wards, period: Period) -> dict:
+    """Tasks of the city's campaigns assigned in the scope's wards: done within the period's dates, and still
+    open (as the report is built) with a due date on or before the period's last day."""
+    done = Q(
+        status=Task.Status.DONE,
+        completed_at__date__gte=period.start,
+        completed_at__date__lte=period.end,
+    )
+    overdue = Q(status__in=TaskQuerySet.OPEN, due__lte=period.end)
+    rows = list(
+        Task.objects.filter(campaign__city=city, ward__in=wards)
+        .values("ward__code", "ward__name", "ward__search_key")
+        .annotate(done=Count("id", filter=done), overdue=Count("id", filter=overdue))
+        .filter(Q(done__gt=0) | Q(overdue__gt=0))
+        .order_by("ward__search_key", "ward__code")
+    )
+    by_ward = [
+        {"code": r["ward__code"], "name": r["ward__name"], "done": r["done"], "overdue": r["overdue"]} for r in rows
+    ]
+    return {
+        "done": sum(r["done"] for r in by_ward),
+        "overdue": sum(r["overdue"] for r in by_ward),
+        "by_ward": by_ward,
+    }
+
+
+def _recognitions(wards, year: int) -> dict:
+    """Titles confirmed for `year` in the scope: the exact count, the units (capped) with their decision."""
+    confirmed = Recognition.objects.filter(ward__in=wards, year=year, status=Recognition.Status.CONFIRMED)
+    rows = confirmed.select_related("ward", "neighbourhood").order_by(
+        "ward__search_key", F("neighbourhood__search_key").asc(nulls_first=True), "title", "pk"
+    )[:LIST_LIMIT]
+    return {
+        "count": confirmed.count(),
+        "units": [
+            {
+                "name": (r.neighbourhood or r.ward).name,
+                "ward": r.ward.name,
+                "title": r.title,
+                "decision": f"{r.decision_number} ngày {r.decision_date:%d/%m/%Y}",
+            }
+            for r in rows
+        ],
+    }
+
+
+def _party_cells(wards, period: Period) -> dict:
+    """The year's ratings of the scope's party cells by level, on the scale of that year."""
+    year = period.year
+    cells = PartyCell.objects.filter(
+        Q(valid_from__isnull=True) | Q(valid_from__lte=period.end),
+        Q(valid_to__isnull=True) | Q(valid_to__gt=period.start),
+        ward__in=wards,
+    ).count()
+    counted = dict(
+        PartyCellRating.objects.filter(party_cell__ward__in=wards, year=year)
+        .values_list("level")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    by_level = {level: counted.get(level, 0) for level in PartyCellRating.Level.values}
+    return {
+        "scale": PartyCellRating.Scale(PartyCellRating.scale_for(year)).value,
+        "by_level": by_level,
+        "rated": sum(by_level.values()),
+        "cells": cells,
+    }
 
 
 def monthly_snapshot(*, city: City, ward: Ward | None, period: Period, today: date | None = None) -> dict:
@@ -204,8 +284,7 @@ def monthly_snapshot(*, city: City, ward: Ward | None, period: Period, today: da
         "newly_complete": _unit_list(now_complete - before_complete),
         "slipped": _unit_list(before_complete - now_complete),
         "gaps": gaps,
-        # Campaign tasks join the summary once campaigns are recorded in the portal.
-        "tasks": None,
+        "tasks": _tasks(city, wards, period),
     }
 
 
@@ -298,7 +377,6 @@ def annual_snapshot(*, city: City, ward: Ward | None, period: Period, today: dat
         "reaching_standard": _unit_list(reaching),
         "ranking": ranking,
         "previous_year": {"year": year - 1, **year_totals(last_year_end)},
-        # Recognitions and party-cell ratings join once they are recorded in the portal.
-        "recognitions": None,
-        "party_cells": None,
+        "recognitions": _recognitions(wards, year),
+        "party_cells": _party_cells(wards, period),
     }

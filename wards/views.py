@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from campaigns import periods
+from campaigns import movement, periods
 from portal import scope
 from portal.models import HistoryEntry
 from reports import selectors
@@ -111,6 +111,7 @@ def ward_detail(request, code: str):
             "can_edit": scope.can_edit_ward(request.user, ward),
             "period": period,
             "closeness": closeness[:100],
+            "recognitions": movement.recognitions_confirmed_for(ward),
             **_gaps(ward),
         },
     )
@@ -133,6 +134,7 @@ def neighbourhood_detail(request, pk: int):
             "history": HistoryEntry.objects.for_object(hood)[:20],
             "can_edit": scope.can_edit_ward(request.user, hood.ward),
             "this_year": date.today().year,
+            "recognitions": movement.recognitions_confirmed_for(hood),
             **_gaps(hood),
         },
     )

@@ -366,3 +366,127 @@ def test_pdf_is_a4_and_embeds_tinos(tmp_path):
     # Subset names: "ABCDEF+Tinos" (regular), "+Tinos-Bold", "+Tinos-Italic".
     assert {"", "-Bold", "-Italic"} <= {re.search(r"\+Tinos(\S*)", line)[1] for line in tinos}
     assert all("Tinos" in line for line in fonts), fonts  # no fallback font slipped in
+
+
+# --- the movement's sections: tasks (monthly), recognitions and party cells (annual) -------------------------------
+
+TASKS = {
+    "done": 1234,
+    "overdue": 7,
+    "by_ward": [
+        {"code": "16417", "name": "Phường Đông Quang", "done": 34, "overdue": 7},
+        {"code": "14797", "name": "Phường Hạc Thành", "done": 1200, "overdue": 0},
+    ],
+}
+RECOGNITIONS = {
+    "count": 3,
+    "units": [
+        {
+            "name": "Phường Đông Quang",
+            "ward": "Phường Đông Quang",
+            "title": "Phường đạt chuẩn văn minh đô thị",
+            "decision": "88/QĐ-UBND ngày 02/03/2027",
+        },
+        {
+            "name": "Tổ dân phố Đình Hương 1",
+            "ward": "Phường Hạc Thành",
+            "title": "Tổ dân phố kiểu mẫu",
+            "decision": "120/QĐ-UBND ngày 15/04/2027",
+        },
+    ],
+}
+PARTY_CELLS = {
+    "scale": "points",
+    "by_level": {"excellent": 3, "good": 12, "fulfilled": 1, "not_fulfilled": 0},
+    "rated": 16,
+    "cells": 17,
+}
+MONTHLY_MOVEMENT = {**MONTHLY, "tasks": TASKS}
+ANNUAL_MOVEMENT = {**ANNUAL, "recognitions": RECOGNITIONS, "party_cells": PARTY_CELLS}
+
+
+def test_monthly_workbook_with_tasks():
+    wb = workbook(MONTHLY_MOVEMENT)
+    assert wb.sheetnames[-1] == "Nhiệm vụ" and wb.sheetnames[:-1] == workbook(MONTHLY).sheetnames
+    tasks = wb["Nhiệm vụ"]
+    assert header(tasks) == ["Mã", "Phường/xã", "Hoàn thành trong kỳ", "Quá hạn chưa hoàn thành"]
+    assert [c.value for c in tasks[2]] == ["16417", "Phường Đông Quang", 34, 7]
+    assert row_of(tasks, 1, "Tổng cộng")[1:] == ("Tổng cộng", 1234, 7)
+    assert tasks["C4"].number_format == "#,##0" and tasks["A4"].font.bold
+    summary = {row[0]: row[1] for row in wb["Tổng hợp"].iter_rows(min_row=2, values_only=True)}
+    assert summary["Nhiệm vụ hoàn thành trong kỳ"] == 1234 and summary["Nhiệm vụ quá hạn"] == 7
+
+
+def test_annual_workbook_with_recognitions_and_party_cells():
+    wb = workbook(ANNUAL_MOVEMENT)
+    assert wb.sheetnames == [
+        "Tổng hợp",
+        "Theo tháng",
+        "Tiêu chí",
+        "Đạt chuẩn",
+        "Xếp hạng",
+        "So sánh năm trước",
+        "Danh hiệu",
+        "Chi bộ",
+    ]
+    titles = wb["Danh hiệu"]
+    assert header(titles) == ["STT", "Đơn vị", "Phường/xã", "Danh hiệu", "Quyết định công nhận"]
+    assert [c.value for c in titles[3]] == [
+        2,
+        "Tổ dân phố Đình Hương 1",
+        "Phường Hạc Thành",
+        "Tổ dân phố kiểu mẫu",
+        "120/QĐ-UBND ngày 15/04/2027",
+    ]
+    assert row_of(titles, 1, "Tổng số đơn vị được công nhận")[2] == 3
+    assert row_of(titles, 1, "Danh sách chỉ liệt kê 2 trên 3 đơn vị")
+    cells = wb["Chi bộ"]
+    assert header(cells) == ["Xếp loại", "Số chi bộ", "Tỷ lệ trên số đã đánh giá"]
+    assert [c.value for c in cells[2]] == ["Hoàn thành xuất sắc nhiệm vụ", 3, pytest.approx(3 / 16)]
+    assert cells["C2"].number_format == "0.0%"
+    assert row_of(cells, 0, "Đã đánh giá, xếp loại")[:2] == ("Đã đánh giá, xếp loại", 16)
+    assert row_of(cells, 0, "Chưa đánh giá")[1] == 1
+    assert row_of(cells, 0, "Thang đánh giá")[1] == "Thang 100 điểm (Quy định 366-QĐ/TW)"
+    for ws in wb.worksheets:
+        assert ws.freeze_panes == "A2" and ws["A1"].font.bold
+
+
+def test_pdf_context_numbers_the_annual_parts():
+    assert pdf_context(ANNUAL)["parts"] == {"ranking": "IV", "compare": "V"}
+    assert pdf_context(ANNUAL_MOVEMENT)["parts"] == {
+        "ranking": "IV",
+        "compare": "V",
+        "recognitions": "VI",
+        "party_cells": "VII",
+    }
+    ward = pdf_context(ward_scope(ANNUAL_MOVEMENT))
+    assert ward["parts"] == {"compare": "IV", "recognitions": "V", "party_cells": "VI"}
+    assert ward["party_cells"]["levels"][1] == {"name": "Hoàn thành tốt nhiệm vụ", "count": "12", "share": "75%"}
+    assert pdf_context(ANNUAL)["recognitions"] is None and pdf_context(MONTHLY)["tasks"] is None
+    assert pdf_context(MONTHLY_MOVEMENT)["tasks"]["done"] == "1.234"
+
+
+def test_monthly_pdf_with_tasks(tmp_path):
+    text = flat(poppler("pdftotext", pdf_bytes(MONTHLY_MOVEMENT, issued_on=ISSUED), tmp_path))
+    assert "V. THỰC HIỆN NHIỆM VỤ PHONG TRÀO THI ĐUA" in text
+    assert "Trong kỳ đã hoàn thành 1.234 nhiệm vụ; 7 nhiệm vụ quá hạn chưa hoàn thành." in text
+    plain = flat(poppler("pdftotext", pdf_bytes(MONTHLY, issued_on=ISSUED), tmp_path))
+    assert "PHONG TRÀO THI ĐUA" not in plain
+
+
+def test_annual_pdf_with_recognitions_and_party_cells(tmp_path):
+    text = flat(poppler("pdftotext", pdf_bytes(ANNUAL_MOVEMENT, issued_on=ISSUED), tmp_path))
+    for phrase in (
+        "V. SO SÁNH VỚI NĂM TRƯỚC",
+        "VI. DANH HIỆU ĐƯỢC CÔNG NHẬN",
+        "Trong năm 2026, 3 đơn vị được công nhận danh hiệu",
+        "120/QĐ-UBND ngày 15/04/2027",
+        "(Danh sách liệt kê 2 trên tổng số 3 đơn vị.)",
+        "VII. ĐÁNH GIÁ, XẾP LOẠI CHI BỘ",
+        "Tổng số 17 chi bộ; đã đánh giá, xếp loại 16 chi bộ, chưa đánh giá 1 chi bộ",
+        "Hoàn thành xuất sắc nhiệm vụ",
+        "18,8%",
+    ):
+        assert phrase in text, phrase
+    ward = flat(poppler("pdftotext", pdf_bytes(ward_scope(ANNUAL_MOVEMENT), issued_on=ISSUED), tmp_path))
+    assert "IV. SO SÁNH VỚI NĂM TRƯỚC" in ward and "VI. ĐÁNH GIÁ, XẾP LOẠI CHI BỘ" in ward

@@ -385,7 +385,9 @@ def briefing(request, code: str):
         due__lt=today,
     )
     still_overdue = tasks.filter(status__in=OPEN, due__lt=monday)
-    due_next = tasks.filter(status__in=OPEN, due__gte=monday + timedelta(days=7), due__lte=sunday + timedelta(days=7))
+    # Due next: from today (or the week's start, for a week still to come) to the end of the following week.
+    next_from = max(today, monday)
+    due_next = tasks.filter(status__in=OPEN, due__gte=next_from, due__lte=sunday + timedelta(days=7))
     units: dict = {}
 
     def unit_of(hood):
@@ -417,7 +419,7 @@ def briefing(request, code: str):
             "ward": ward,
             "monday": monday,
             "sunday": sunday,
-            "next_monday": monday + timedelta(days=7),
+            "next_monday": next_from,
             "next_sunday": sunday + timedelta(days=7),
             "previous_week": monday - timedelta(days=7),
             "following_week": monday + timedelta(days=7),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from campaigns import movement, periods
+from campaigns.models import PartyCellRating
 from portal import scope
 from portal.models import HistoryEntry
 from reports import selectors
@@ -78,6 +79,16 @@ def city_detail(request, code: str):
     )
 
 
+def _with_latest_rating(cells):
+    """Each party cell with its most recent yearly rating (one query for all of them)."""
+    latest = PartyCellRating.objects.filter(party_cell=OuterRef("pk")).order_by("-year")
+    return cells.annotate(
+        rating_year=Subquery(latest.values("year")[:1]),
+        rating_level=Subquery(latest.values("level")[:1]),
+        rating_score=Subquery(latest.values("score")[:1]),
+    )
+
+
 def _gaps(unit) -> dict:
     submission = selectors.latest_submission(unit)
     return {"gap_submission": submission, "gaps": selectors.unit_gaps(submission) if submission else []}
@@ -104,7 +115,8 @@ def ward_detail(request, code: str):
             "year": year,
             "filter": filterset,
             "page": _page(request, filterset.qs),
-            "party_cells": ward.party_cells.select_related("neighbourhood").order_by("search_key"),
+            "party_cells": _with_latest_rating(ward.party_cells.select_related("neighbourhood").order_by("search_key")),
+            "rating_year": date.today().year - 1,
             "profiles": ward.profiles.order_by("-year"),
             "successors": ward.successors.all(),
             "predecessors": ward.predecessors.all(),
@@ -128,7 +140,7 @@ def neighbourhood_detail(request, pk: int):
             "hood": hood,
             "ward": hood.ward,
             "profiles": profiles,
-            "party_cells": hood.party_cells.all(),
+            "party_cells": _with_latest_rating(hood.party_cells.all()),
             "successors": hood.successors.all(),
             "predecessors": hood.predecessors.all(),
             "history": HistoryEntry.objects.for_object(hood)[:20],

@@ -34,3 +34,16 @@ def status_label(value: str | None) -> str:
         return str(Submission.Status(value).label)
     except ValueError:
         return value
+
+
+@register.filter
+def rating_label(level: str | None) -> str:
+    """A party cell's rating as people read it ("Hoàn thành tốt nhiệm vụ")."""
+    from campaigns.models import PartyCellRating
+
+    if not level:
+        return ""
+    try:
+        return str(PartyCellRating.Level(level).label)
+    except ValueError:
+        return level

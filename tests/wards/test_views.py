@@ -146,3 +146,20 @@ def test_ward_page_filters_neighbourhoods_by_status(client, staff_a, ward_a, hoo
     assert [n.pk for n in client.get(url + "?status=ended").context["page"]] == [ended.pk]
     html = client.get(url).content.decode()
     assert 'value="current"' in html and 'value="ended"' in html
+
+
+def test_unit_pages_show_each_party_cells_latest_rating(client, staff_a, ward_a, hood_a, cell_a):
+    from decimal import Decimal
+
+    from campaigns.models import PartyCellRating
+
+    PartyCellRating.objects.create(party_cell=cell_a, year=2024, scale="levels", level="good", members=30)
+    PartyCellRating.objects.create(
+        party_cell=cell_a, year=2025, scale="points", score=Decimal("91.5"), level="excellent", members=31
+    )
+    client.force_login(staff_a)
+    client.cookies["django_language"] = "en"
+    html = " ".join(client.get(reverse("wards:ward-detail", args=[ward_a.code])).content.decode().split())
+    assert "2025: Excellently fulfilled (91.50)" in html
+    html = " ".join(client.get(reverse("wards:neighbourhood-detail", args=[hood_a.pk])).content.decode().split())
+    assert "2025: Excellently fulfilled" in html

@@ -67,28 +67,35 @@ def submission_for(unit: Ward | Neighbourhood, period: Period, *, create: bool =
     return submission
 
 
-def _carry_over_yearly(submission: Submission) -> None:
-    earlier = (
-        Result.objects.filter(
-            submission__criteria_set=submission.criteria_set,
-            submission__ward=submission.ward,
-            submission__neighbourhood=submission.neighbourhood,
-            submission__period__kind=submission.period.kind,
-            submission__period__year=submission.period.year,
-            submission__period__start__lt=submission.period.start,
-            indicator__frequency=Indicator.Frequency.YEARLY,
-        )
-        .order_by("indicator_id", "-submission__period__start")
-        .select_related("indicator")
-    )
+def carried_over(submission: Submission) -> dict[int, Result]:
+    """The yearly results a new submission starts with (unsaved): the latest of each yearly indicator
+    entered earlier in the same year for the same unit and set. A cultural house built in March is
+    still there in April."""
+    earlier = Result.objects.filter(
+        submission__criteria_set=submission.criteria_set,
+        submission__ward=submission.ward,
+        submission__neighbourhood=submission.neighbourhood,
+        submission__period__kind=submission.period.kind,
+        submission__period__year=submission.period.year,
+        submission__period__start__lt=submission.period.start,
+        indicator__frequency=Indicator.Frequency.YEARLY,
+    ).order_by("indicator_id", "-submission__period__start")
     latest = {}
     for result in earlier:
         latest.setdefault(result.indicator_id, result)
-    Result.objects.bulk_create(
-        Result(submission=submission, indicator=r.indicator, value=r.value, text=r.text, is_met=r.is_met, note=r.note)
-        for r in latest.values()
-    )
-    if latest:
+    version = Result._meta.get_field("version").default  # what the saved copies start with
+    return {
+        pk: Result(indicator_id=pk, value=r.value, text=r.text, is_met=r.is_met, note=r.note, version=version)
+        for pk, r in latest.items()
+    }
+
+
+def _carry_over_yearly(submission: Submission) -> None:
+    copies = carried_over(submission)
+    for copy in copies.values():
+        copy.submission = submission
+    Result.objects.bulk_create(copies.values())
+    if copies:
         submission_evaluate(submission)
 
 

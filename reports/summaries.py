@@ -14,7 +14,6 @@ from campaigns.models import (
     CriteriaSet,
     Criterion,
     CriterionResult,
-    Level,
     PartyCellRating,
     Period,
     Recognition,
@@ -22,7 +21,7 @@ from campaigns.models import (
     Task,
 )
 from campaigns.models.movement import TaskQuerySet
-from reports.selectors import REPORTED
+from reports.selectors import REPORTED, neighbourhood_set
 from wards.models import City, Neighbourhood, PartyCell, Ward
 
 LIST_LIMIT = 300  # unit lists in a city-wide report: counts are exact, names are capped
@@ -38,17 +37,7 @@ def _previous_month(period: Period) -> Period | None:
 
 def _set_for(period: Period, wards=None) -> CriteriaSet | None:
     """The neighbourhood set the scope's units reported against in `period` (else the one in force)."""
-    if wards is not None:
-        used = (
-            Submission.objects.filter(period=period, ward__in=wards, neighbourhood__isnull=False)
-            .values("criteria_set")
-            .annotate(n=Count("id"))
-            .order_by("-n", "criteria_set")
-            .first()
-        )
-        if used:
-            return CriteriaSet.objects.get(pk=used["criteria_set"])
-    return CriteriaSet.objects.in_force(period.end, Level.NEIGHBOURHOOD).order_by("-version").first()
+    return neighbourhood_set(period, None, wards)
 
 
 def _criteria_rows(wards, period: Period, previous: Period | None, criteria_set) -> list[dict]:

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from campaigns import periods, services
 from campaigns.evaluation import shortfall
 from campaigns.forms import ReopenForm, ResultsForm, ReturnForm, check_evidence
-from campaigns.models import CriterionResult, Evidence, Indicator, Period, Result, Submission
+from campaigns.models import CriterionResult, Evidence, Period, Result, Submission
 from portal import scope
 from portal.models import HistoryEntry, history_record
 
@@ -200,32 +200,7 @@ def _results_of(submission: Submission) -> dict[int, Result]:
     """Indicator id → result: the saved ones, or for a submission not created yet those it will start with."""
     if submission.pk:
         return {r.indicator_id: r for r in submission.results.select_related("updated_by")}
-    return _carried_over(submission)
-
-
-def _carried_over(submission: Submission) -> dict[int, Result]:
-    """The yearly results a new submission starts with, unsaved, as services.submission_for will copy them.
-
-    Shown in the form before the submission exists, with the version the copies will have, so that the first
-    save neither shows them empty nor mistakes them for a change made meanwhile by someone else.
-    """
-    earlier = Result.objects.filter(
-        submission__criteria_set=submission.criteria_set,
-        submission__ward=submission.ward,
-        submission__neighbourhood=submission.neighbourhood,
-        submission__period__kind=submission.period.kind,
-        submission__period__year=submission.period.year,
-        submission__period__start__lt=submission.period.start,
-        indicator__frequency=Indicator.Frequency.YEARLY,
-    ).order_by("indicator_id", "-submission__period__start")
-    latest = {}
-    for result in earlier:
-        latest.setdefault(result.indicator_id, result)
-    version = Result._meta.get_field("version").default  # what bulk_create gives the copies
-    return {
-        pk: Result(indicator_id=pk, value=r.value, text=r.text, is_met=r.is_met, note=r.note, version=version)
-        for pk, r in latest.items()
-    }
+    return services.carried_over(submission)
 
 
 def _check_files(request, indicators) -> list[str]:

@@ -11,26 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from campaigns.models import Campaign, Commitment, CommitmentRequest
 from campaigns.models.movement import Topic
 from portal import scope
+from portal.dates import date_field
 from wards.models import Neighbourhood, Ward
-
-DATE_INPUT = "%d/%m/%Y"
-
-
-def _date_field(label, **kwargs) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        input_formats=[DATE_INPUT, "%Y-%m-%d"],
-        widget=forms.DateInput(
-            format=DATE_INPUT,
-            attrs={
-                "placeholder": _("dd/mm/yyyy"),
-                "inputmode": "numeric",
-                "autocomplete": "off",
-            },
-        ),
-        error_messages={"invalid": _("Enter the date as dd/mm/yyyy, e.g. 01/07/2026.")},
-        **kwargs,
-    )
 
 
 def _text(attrs=None):
@@ -62,9 +44,9 @@ class CommitmentForm(forms.Form):
     signer_title = forms.CharField(
         label=_("Position"), max_length=200, widget=_text({"placeholder": _("Chairman of the ward People's Committee")})
     )
-    signed_on = _date_field(_("Signed on"))
-    period_start = _date_field(_("From"))
-    period_end = _date_field(_("To"))
+    signed_on = date_field(_("Signed on"))
+    period_start = date_field(_("From"))
+    period_end = date_field(_("To"))
     document = forms.FileField(
         label=_("Scanned document"),
         help_text=_("JPG, PNG or PDF, at most 10 MB."),
@@ -116,9 +98,9 @@ class CommitmentRequestForm(forms.Form):
         empty_label=_("— none: asked by the city —"),
         widget=_select(),
     )
-    period_start = _date_field(_("From"))
-    period_end = _date_field(_("To"))
-    deadline = _date_field(_("Sign by"))
+    period_start = date_field(_("From"))
+    period_end = date_field(_("To"))
+    deadline = date_field(_("Sign by"))
     wards = forms.ModelMultipleChoiceField(
         label=_("Wards asked"),
         queryset=Ward.objects.none(),

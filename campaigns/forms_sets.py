@@ -8,10 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.evaluation import IndicatorKind
 from campaigns.models import CriteriaSet, Indicator
+from portal.dates import DATE_INPUT, date_field
 from portal.numbers import parse_number
 from wards.models import Ward
-
-DATE_INPUT = "%d/%m/%Y"
 
 
 def number_text(value) -> str:
@@ -28,13 +27,9 @@ def threshold_json(value: Decimal) -> str:
 
 
 class NewVersionForm(forms.Form):
-    effective_from = forms.DateField(
-        label=_("In force from"),
-        input_formats=[DATE_INPUT],
-        widget=forms.DateInput(
-            format=DATE_INPUT, attrs={"placeholder": _("dd/mm/yyyy"), "inputmode": "numeric", "autocomplete": "off"}
-        ),
-        error_messages={"invalid": _("Enter the date as dd/mm/yyyy, e.g. 01/07/2026.")},
+    effective_from = date_field(
+        _("In force from"),
+        input_formats=[DATE_INPUT],  # a legal date is written out, never picked as ISO
         help_text=_("The current version stops being in force on this day."),
     )
 

@@ -11,22 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign, Criterion, Target, Task
 from portal import scope
+from portal.dates import INPUT_FORMATS, date_field
 from portal.numbers import parse_number
 from wards.models import Neighbourhood, Ward
-
-DATE_INPUT = "%d/%m/%Y"
-
-
-def _date_field(label, **kwargs) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        input_formats=[DATE_INPUT, "%Y-%m-%d"],
-        widget=forms.DateInput(
-            format=DATE_INPUT,
-            attrs={"placeholder": _("dd/mm/yyyy"), "inputmode": "numeric", "autocomplete": "off"},
-        ),
-        **kwargs,
-    )
 
 
 class NumberField(forms.CharField):
@@ -80,8 +67,8 @@ class CampaignForm(forms.Form):
         label=_("Owning ward"), queryset=Ward.objects.none(), required=False, empty_label=_("The whole city")
     )
     city = forms.ModelChoiceField(label=_("City"), queryset=None, required=False)
-    start = _date_field(_("Start"))
-    end = _date_field(_("End"))
+    start = date_field(_("Start"))
+    end = date_field(_("End"))
     goal = forms.CharField(label=_("Goal"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     wards = forms.ModelMultipleChoiceField(
         label=_("Participating wards"),
@@ -179,8 +166,8 @@ class TaskForm(forms.Form):
         required=False,
         empty_label=_("The ward itself"),
     )
-    start = _date_field(_("Start"))
-    due = _date_field(_("Due"))
+    start = date_field(_("Start"))
+    due = date_field(_("Due"))
     target_value = NumberField(label=_("Target value"), required=False)
     progress = WholeNumberField(label=_("Progress (%)"), required=False, initial=0)
 
@@ -246,10 +233,10 @@ class TaskFilter(django_filters.FilterSet):
         label=_("Campaign"), queryset=Campaign.objects.none(), empty_label=_("All campaigns")
     )
     due_from = django_filters.DateFilter(
-        field_name="due", lookup_expr="gte", label=_("Due from"), input_formats=[DATE_INPUT, "%Y-%m-%d"]
+        field_name="due", lookup_expr="gte", label=_("Due from"), input_formats=INPUT_FORMATS
     )
     due_to = django_filters.DateFilter(
-        field_name="due", lookup_expr="lte", label=_("Due until"), input_formats=[DATE_INPUT, "%Y-%m-%d"]
+        field_name="due", lookup_expr="lte", label=_("Due until"), input_formats=INPUT_FORMATS
     )
 
     class Meta:

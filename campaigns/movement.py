@@ -599,7 +599,7 @@ def party_cell_rate(*, user, party_cell, year: int, score=None, level=None, memb
 
 # PermissionDenied, ValidationError, transaction, timezone, _, check_evidence and history_record come from the
 # imports at the top of the module.
-from django.db.models import Exists, OuterRef, Q, Subquery  # noqa: E402
+from django.db.models import Exists, OuterRef, Subquery  # noqa: E402
 
 from campaigns.forms import EVIDENCE_TYPES  # noqa: E402
 from campaigns.models import Commitment, CommitmentRequest  # noqa: E402
@@ -627,19 +627,6 @@ def cities_user_may_ask(user):
     if scope.is_admin:
         return City.objects.all()
     return City.objects.filter(id__in=scope.city_ids)
-
-
-def commitment_requests_visible_to(user):
-    """Administrators see every request, a city leader those of the city, a ward user those asking their ward."""
-    scope = portal_scope.scope_of(user)
-    if scope.is_empty:
-        return CommitmentRequest.objects.none()
-    if scope.is_admin:
-        return CommitmentRequest.objects.all()
-    asked = CommitmentRequest.wards.through.objects.filter(
-        commitmentrequest_id=OuterRef("pk"), ward_id__in=scope.read_ward_ids
-    )
-    return CommitmentRequest.objects.filter(Q(city_id__in=scope.city_ids) | Exists(asked))
 
 
 def commitment_document_content_type(commitment: Commitment) -> str:

@@ -263,6 +263,23 @@ def commitments_visible_to(user):
     return Commitment.objects.filter(scope.ward_q("ward__"))
 
 
+def commitment_requests_visible_to(user):
+    """Administrators see every request, a city leader those of the city, a ward user those asking their ward."""
+    from django.db.models import Exists, OuterRef
+
+    from campaigns.models import CommitmentRequest
+
+    scope = scope_of(user)
+    if scope.is_empty:
+        return CommitmentRequest.objects.none()
+    if scope.is_admin:
+        return CommitmentRequest.objects.all()
+    asked = CommitmentRequest.wards.through.objects.filter(
+        commitmentrequest_id=OuterRef("pk"), ward_id__in=scope.read_ward_ids
+    )
+    return CommitmentRequest.objects.filter(Q(city_id__in=scope.city_ids) | Exists(asked))
+
+
 def recognitions_visible_to(user):
     from campaigns.models import Recognition
 

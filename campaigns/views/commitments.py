@@ -64,7 +64,7 @@ def commitment_list(request):
             "form": form,
             "page": page,
             "query": query.urlencode(),
-            "requests": movement.commitment_requests_visible_to(request.user).order_by("-deadline", "-pk")[:10],
+            "requests": scope.commitment_requests_visible_to(request.user).order_by("-deadline", "-pk")[:10],
             "can_record": _may_record(request.user),
             "can_ask": current.is_admin or current.is_city_leader,
             "today": timezone.localdate(),
@@ -100,7 +100,7 @@ def _initial_from_request(request) -> dict:
     """Filled in from the request being answered (?request=<id>&ward=<code>), when there is one."""
     initial = {"signed_on": timezone.localdate()}
     asked = (
-        movement.commitment_requests_visible_to(request.user).filter(pk=request.GET.get("request")).first()
+        scope.commitment_requests_visible_to(request.user).filter(pk=request.GET.get("request")).first()
         if request.GET.get("request", "").isdigit()
         else None
     )
@@ -207,7 +207,7 @@ def request_create(request):
 def request_detail(request, pk: int):
     """Who signed and who has not. A ward user sees only their own ward's line."""
     asked = get_object_or_404(
-        movement.commitment_requests_visible_to(request.user).select_related("city", "campaign"), pk=pk
+        scope.commitment_requests_visible_to(request.user).select_related("city", "campaign"), pk=pk
     )
     current = scope.scope_of(request.user)
     sees_all = current.is_admin or asked.city_id in current.city_ids

@@ -293,7 +293,7 @@ class Commitment(models.Model):
     """A unit head's signed pledge (cam kết) for a period and topic, with the scanned document."""
 
     class Outcome(models.TextChoices):
-        PENDING = "pending", _("In force")
+        PENDING = "pending", _("Under way")
         KEPT = "kept", _("Kept")
         BREACHED = "breached", _("Breached")
 

@@ -1,6 +1,8 @@
 """One cast of actors for every test: two real wards of Thanh Hóa and the people of each role."""
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from tests.factories import (
     CityFactory,
@@ -14,6 +16,13 @@ from tests.factories import (
 from wards.models import Membership, Ward
 
 Role = Membership.Role
+
+# Property tests judge behaviour, never speed: on a busy 2-core CI machine one slow draw (a garbage
+# collection, a first import) must not fail a run. Speed is measured by `make bench`.
+hypothesis_settings.register_profile(
+    "portal", deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.differing_executors]
+)
+hypothesis_settings.load_profile("portal")
 
 
 @pytest.fixture(autouse=True)

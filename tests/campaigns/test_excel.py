@@ -6,7 +6,6 @@ a unit outside the ward is an error, never a write.
 """
 
 import io
-import time
 import zipfile
 from datetime import date
 from decimal import Decimal
@@ -549,12 +548,16 @@ def _big_workbook(rows: int) -> bytes:
 
 
 def test_a_file_of_more_than_100_000_rows_is_refused_quickly(cast, march, ward_a, staff_a):
+    """Refused by counting rows in the sheet's XML: no row is ever read into cells (what makes it quick;
+    speed itself is measured by `make bench`, not by a timed test)."""
+    from unittest import mock
+
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
     content = _big_workbook(100_001)
-    started = time.monotonic()
-    result = check(staff_a, ward_a, march, content)
-    elapsed = time.monotonic() - started
+    with mock.patch.object(ReadOnlyWorksheet, "iter_rows", side_effect=AssertionError("rows were read")):
+        result = check(staff_a, ward_a, march, content)
     assert [e.message for e in result.errors] == ["The file has more than 100.000 rows."]
-    assert elapsed < 20, elapsed
     nothing_saved()
 
 

@@ -1,7 +1,11 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
 
 
 class CampaignsConfig(AppConfig):
+    """The schema's history before campaigns/ was split into criteria, results and movement.
+
+    Its migrations created the tables that the three apps still use (their `db_table` keeps the old
+    names); the last one hands the models over to them without touching a row."""
+
     name = "campaigns"
-    verbose_name = _("Criteria, results and campaigns")
+    verbose_name = "campaigns (history)"

@@ -160,7 +160,7 @@ def editable_wards(user) -> QuerySet[Ward]:
 
 
 def submissions_visible_to(user):
-    from campaigns.models import Submission
+    from campaigns.results.models import Submission
 
     scope = scope_of(user)
     if scope.is_empty:
@@ -169,7 +169,7 @@ def submissions_visible_to(user):
 
 
 def results_visible_to(user):
-    from campaigns.models import Result
+    from campaigns.results.models import Result
 
     scope = scope_of(user)
     if scope.is_empty:
@@ -178,7 +178,7 @@ def results_visible_to(user):
 
 
 def evidence_visible_to(user):
-    from campaigns.models import Evidence
+    from campaigns.results.models import Evidence
 
     scope = scope_of(user)
     if scope.is_empty:
@@ -216,7 +216,7 @@ def can_build_report(user, *, city, ward) -> bool:
 
 def campaigns_visible_to(user):
     """City-wide campaigns of the user's city, and ward campaigns their ward owns or takes part in."""
-    from campaigns.models import Campaign
+    from campaigns.movement.models import Campaign
 
     scope = scope_of(user)
     if scope.is_empty:
@@ -241,7 +241,7 @@ def can_manage_campaign(user, *, city, ward) -> bool:
 
 def tasks_visible_to(user):
     """Tasks assigned to units the user reads; ward users never see another ward's tasks."""
-    from campaigns.models import Task
+    from campaigns.movement.models import Task
 
     scope = scope_of(user)
     if scope.is_empty:
@@ -255,7 +255,7 @@ def can_work_on_task(user, task) -> bool:
 
 
 def commitments_visible_to(user):
-    from campaigns.models import Commitment
+    from campaigns.movement.models import Commitment
 
     scope = scope_of(user)
     if scope.is_empty:
@@ -267,7 +267,7 @@ def commitment_requests_visible_to(user):
     """Administrators see every request, a city leader those of the city, a ward user those asking their ward."""
     from django.db.models import Exists, OuterRef
 
-    from campaigns.models import CommitmentRequest
+    from campaigns.movement.models import CommitmentRequest
 
     scope = scope_of(user)
     if scope.is_empty:
@@ -281,7 +281,7 @@ def commitment_requests_visible_to(user):
 
 
 def recognitions_visible_to(user):
-    from campaigns.models import Recognition
+    from campaigns.movement.models import Recognition
 
     scope = scope_of(user)
     if scope.is_empty:
@@ -296,7 +296,7 @@ def can_decide_recognition(user, ward) -> bool:
 
 
 def ratings_visible_to(user):
-    from campaigns.models import PartyCellRating
+    from campaigns.movement.models import PartyCellRating
 
     scope = scope_of(user)
     if scope.is_empty:

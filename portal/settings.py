@@ -42,6 +42,9 @@ INSTALLED_APPS = [
     "portal",
     "wards",
     "campaigns",
+    "campaigns.criteria",
+    "campaigns.results",
+    "campaigns.movement",
     "reports",
 ]
 

@@ -1,8 +1,16 @@
+"""The site's URLs. Each app lists its own patterns; the three parts of campaigns/ share one
+namespace ("campaigns:…") and one prefix, so their addresses are the ones they had before the split."""
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from campaigns.criteria import urls as criteria_urls
+from campaigns.movement import urls as movement_urls
+from campaigns.results import urls as results_urls
 from portal import views
+
+campaigns_patterns = [*results_urls.urlpatterns, *criteria_urls.urlpatterns, *movement_urls.urlpatterns]
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -10,7 +18,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("units/", include("wards.urls")),
-    path("results/", include("campaigns.urls")),
+    path("results/", include((campaigns_patterns, "campaigns"))),
     path("dashboard/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

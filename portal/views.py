@@ -4,8 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import render
 
-from campaigns import periods
-from campaigns.models import Submission
+from campaigns.results import periods
+from campaigns.results.models import Submission
 from portal import scope
 from wards.models import Profile
 

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.models import Period
+from campaigns.results.models import Period
 from wards.models import City, Ward
 
 

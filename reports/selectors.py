@@ -5,8 +5,9 @@ from decimal import Decimal
 
 from django.db.models import F, OuterRef, Subquery
 
-from campaigns.evaluation import display, shortfall
-from campaigns.models import Criterion, CriterionResult, Indicator, Period, Result, Submission
+from campaigns.criteria.evaluation import display, shortfall
+from campaigns.criteria.models import Criterion, Indicator
+from campaigns.results.models import CriterionResult, Period, Result, Submission
 from wards.models import Neighbourhood, Ward
 
 
@@ -93,7 +94,7 @@ def neighbourhood_set(period: Period, criteria_set_id: int | None = None, wards=
     wards reported against that month, else the one in force."""
     from django.db.models import Count
 
-    from campaigns.models import CriteriaSet, Level
+    from campaigns.criteria.models import CriteriaSet, Level
 
     if criteria_set_id:
         return CriteriaSet.objects.filter(pk=criteria_set_id).first()

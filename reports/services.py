@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
-from campaigns.models import Period
+from campaigns.results.models import Period
 from portal.models import history_record
 from reports.models import Report
 from reports.summaries import annual_snapshot, monthly_snapshot

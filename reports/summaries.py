@@ -10,17 +10,9 @@ from datetime import date
 
 from django.db.models import Count, F, Q
 
-from campaigns.models import (
-    CriteriaSet,
-    Criterion,
-    CriterionResult,
-    PartyCellRating,
-    Period,
-    Recognition,
-    Submission,
-    Task,
-)
-from campaigns.models.movement import TaskQuerySet
+from campaigns.criteria.models import CriteriaSet, Criterion
+from campaigns.movement.models import PartyCellRating, Recognition, Task, TaskQuerySet
+from campaigns.results.models import CriterionResult, Period, Submission
 from reports.selectors import REPORTED, neighbourhood_set
 from wards.models import City, Neighbourhood, PartyCell, Ward
 

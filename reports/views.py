@@ -11,8 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from campaigns import periods
-from campaigns.models import CriteriaSet, Criterion, CriterionResult, Level, Period, Submission
+from campaigns.criteria.models import CriteriaSet, Criterion, Level
+from campaigns.results import periods
+from campaigns.results.models import CriterionResult, Period, Submission
 from portal import scope
 from reports import selectors
 from reports.filters import DashboardWardFilter

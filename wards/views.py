@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from campaigns import movement, periods
-from campaigns.models import PartyCellRating
+from campaigns.movement import services as movement
+from campaigns.movement.models import PartyCellRating
+from campaigns.results import periods
 from portal import scope
 from portal.models import HistoryEntry
 from reports import selectors

@@ -26,7 +26,7 @@ def status_label(value: str | None) -> str:
     """A submission's status as people read it ("Đã gửi"), or "Not started" when there is none."""
     from django.utils.translation import gettext
 
-    from campaigns.models import Submission
+    from campaigns.results.models import Submission
 
     if not value:
         return gettext("Not started")
@@ -39,7 +39,7 @@ def status_label(value: str | None) -> str:
 @register.filter
 def rating_label(level: str | None) -> str:
     """A party cell's rating as people read it ("Hoàn thành tốt nhiệm vụ")."""
-    from campaigns.models import PartyCellRating
+    from campaigns.movement.models import PartyCellRating
 
     if not level:
         return ""

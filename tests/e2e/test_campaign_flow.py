@@ -14,7 +14,7 @@ from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
 
-from campaigns.models import Campaign, Target, Task, TaskAttachment, TaskUpdate
+from campaigns.movement.models import Campaign, Target, Task, TaskAttachment, TaskUpdate
 
 pytestmark = [
     pytest.mark.browser,

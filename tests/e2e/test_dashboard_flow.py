@@ -7,7 +7,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import expect
 
-from campaigns.models import Evidence, Period
+from campaigns.results.models import Evidence, Period
 from tests.reports.conftest import criteria_set as criteria_set  # noqa: F401 - fixture
 from tests.reports.conftest import enter
 
@@ -27,7 +27,7 @@ def _png() -> bytes:
 
 @pytest.fixture
 def province(city_leader, ward_a, hood_a, hood_b, criteria_set):  # noqa: F811
-    from campaigns import periods
+    from campaigns.results import periods
 
     with time_machine.travel("2026-11-20 10:00 +07:00", tick=True):
         periods.periods_ensure(2026)

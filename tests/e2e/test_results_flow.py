@@ -17,10 +17,11 @@ from django.conf import settings
 from PIL import Image
 from playwright.sync_api import expect
 
-from campaigns.evaluation import IndicatorKind
-from campaigns.loading import criteria_set_load_file
-from campaigns.models import Evidence, Indicator, Result, Submission
-from campaigns.periods import current_month
+from campaigns.criteria.evaluation import IndicatorKind
+from campaigns.criteria.loading import criteria_set_load_file
+from campaigns.criteria.models import Indicator
+from campaigns.results.models import Evidence, Result, Submission
+from campaigns.results.periods import current_month
 from tests.factories import ProfileFactory
 from wards.models import Profile
 
@@ -29,7 +30,7 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
 ]
 
-HOOD_SET = Path(settings.BASE_DIR) / "campaigns/criteria/nd-86-2023-thon-tdp-van-hoa.yaml"
+HOOD_SET = Path(settings.BASE_DIR) / "campaigns/criteria/sets/nd-86-2023-thon-tdp-van-hoa.yaml"
 # "Lưu và gửi duyệt" / "Save and submit": found by its name attribute, its wording only has to look right.
 SAVE_AND_SUBMIT = "#entry-form button[name=submit]"
 SAVE_AND_SUBMIT_TEXT = re.compile(r"Lưu và gửi|Save and submit", re.IGNORECASE)

@@ -6,7 +6,8 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from campaigns.models import Campaign, Commitment, PartyCellRating, Recognition, Submission, Task
+from campaigns.movement.models import Campaign, Commitment, PartyCellRating, Recognition, Task
+from campaigns.results.models import Submission
 from wards.models import Neighbourhood, Profile, Ward
 
 ACCOUNTS = ("quantri", "lanhdao", "canbo1", "canbo2", "phuong1")

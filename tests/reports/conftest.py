@@ -6,13 +6,13 @@ import pytest
 import time_machine
 from django.conf import settings
 
-from campaigns import periods, services
-from campaigns.loading import criteria_set_load_file
-from campaigns.models import Period, Result, Submission
+from campaigns.criteria.loading import criteria_set_load_file
+from campaigns.results import periods, services
+from campaigns.results.models import Period, Result, Submission
 from tests.factories import NeighbourhoodFactory, ProfileFactory, WardFactory
 from wards.models import Ward
 
-NEIGHBOURHOOD_SET = Path(settings.BASE_DIR) / "campaigns/criteria/nd-86-2023-thon-tdp-van-hoa.yaml"
+NEIGHBOURHOOD_SET = Path(settings.BASE_DIR) / "campaigns/criteria/sets/nd-86-2023-thon-tdp-van-hoa.yaml"
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from unittest import mock
 import pytest
 from django.urls import reverse
 
-from campaigns.models import Period
+from campaigns.results.models import Period
 from reports import services
 from reports.models import Report
 from tests.reports.conftest import enter

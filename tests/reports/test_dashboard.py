@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from campaigns.models import Submission
+from campaigns.results.models import Submission
 from tests.reports.conftest import enter, grow
 
 

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from campaigns.models import Period, Submission
+from campaigns.results.models import Period, Submission
 from reports.summaries import annual_snapshot, monthly_snapshot
 from tests.factories import NeighbourhoodFactory, ProfileFactory
 from tests.reports.conftest import enter

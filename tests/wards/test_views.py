@@ -151,7 +151,7 @@ def test_ward_page_filters_neighbourhoods_by_status(client, staff_a, ward_a, hoo
 def test_unit_pages_show_each_party_cells_latest_rating(client, staff_a, ward_a, hood_a, cell_a):
     from decimal import Decimal
 
-    from campaigns.models import PartyCellRating
+    from campaigns.movement.models import PartyCellRating
 
     PartyCellRating.objects.create(party_cell=cell_a, year=2024, scale="levels", level="good", members=30)
     PartyCellRating.objects.create(

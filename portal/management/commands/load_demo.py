@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 
-from campaigns import demo as campaigns_demo
-from campaigns import demo_movement as movement_demo
-from wards import demo
+from portal.management.demo import movement as movement_demo
+from portal.management.demo import results as results_demo
+from portal.management.demo import units as demo
 
 
 class Command(BaseCommand):
@@ -10,7 +10,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         city = demo.load()
-        added = campaigns_demo.load()
+        added = results_demo.load()
         self.stdout.write(f"Criteria sets loaded; {added} monthly submissions of results added.")
         movement = movement_demo.load()
         self.stdout.write(f"Campaigns: {movement['campaigns']} added with {movement['tasks']} tasks.")

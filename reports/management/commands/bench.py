@@ -17,7 +17,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from campaigns.models import Period, Submission
+from campaigns.results.models import Period, Submission
 from reports.exports import pdf_bytes, xlsx_bytes
 from reports.summaries import annual_snapshot, monthly_snapshot
 from wards.models import City, Membership

@@ -1,0 +1,159 @@
+"""Criteria sets (tiêu chí), their criteria and indicators.
+
+A criteria set is a legal instrument: it names its decision, applies to one
+level (ward or neighbourhood), and is never rewritten once results point at it
+(changing it makes a new version).
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.criteria.evaluation import Comparator, IndicatorKind, Rule, compare
+
+
+class Level(models.TextChoices):
+    WARD = "ward", _("Ward or commune")
+    NEIGHBOURHOOD = "neighbourhood", _("Neighbourhood")
+
+
+class CriteriaSetQuerySet(models.QuerySet):
+    def in_force(self, on: date, level: str | None = None):
+        """Sets in force on `on`: effective from on or before it, not yet replaced."""
+        qs = self.filter(effective_from__lte=on).filter(Q(effective_to__isnull=True) | Q(effective_to__gt=on))
+        return qs.filter(level=level) if level else qs
+
+
+class CriteriaSet(models.Model):
+    code = models.SlugField(_("code"), max_length=60)
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    name = models.CharField(_("name"), max_length=300)
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    # Ward kinds (Ward.Kind) the set applies to, e.g. ["phuong", "thi_tran"]; empty: every kind.
+    unit_kinds = models.JSONField(_("applies to kinds"), default=list, blank=True)
+    document_number = models.CharField(_("decision number"), max_length=60)
+    document_date = models.DateField(_("decision date"), null=True, blank=True)
+    issuer = models.CharField(_("issued by"), max_length=200)
+    effective_from = models.DateField(_("in force from"))
+    effective_to = models.DateField(_("in force until"), null=True, blank=True)
+    replaces = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+        verbose_name=_("replaces"),
+    )
+    extends = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="extensions",
+        verbose_name=_("extends"),
+        help_text=_("A national frame this provincial set adds criteria to."),
+    )
+    source = models.TextField(_("source"), blank=True)
+    content_hash = models.CharField(max_length=64, blank=True, editable=False)  # of the file it was loaded from
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CriteriaSetQuerySet.as_manager()
+
+    class Meta:
+        db_table = "campaigns_criteriaset"  # kept from before the split of campaigns/
+        verbose_name = _("criteria set")
+        verbose_name_plural = _("criteria sets")
+        ordering = ["level", "code", "-version"]
+        constraints = [models.UniqueConstraint(fields=["code", "version"], name="one_criteria_set_version")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.document_number}, v{self.version})"
+
+    def applies_to(self, unit) -> bool:
+        return not self.unit_kinds or unit.kind in self.unit_kinds
+
+    @property
+    def has_results(self) -> bool:
+        return self.submissions.exists()
+
+
+class Criterion(models.Model):
+    criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.CASCADE, related_name="criteria")
+    number = models.CharField(_("number"), max_length=10)
+    name = models.CharField(_("name"), max_length=300)
+    group = models.CharField(_("group"), max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    rule = models.CharField(_("met when"), max_length=10, choices=Rule.choices, default=Rule.ALL)
+    k = models.PositiveSmallIntegerField(_("at least k indicators"), null=True, blank=True)
+    min_points = models.DecimalField(_("points needed"), max_digits=8, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        db_table = "campaigns_criterion"  # kept from before the split of campaigns/
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        ordering = ["criteria_set", "order", "id"]
+        constraints = [models.UniqueConstraint(fields=["criteria_set", "number"], name="one_criterion_number_per_set")]
+
+    def __str__(self) -> str:
+        return f"{_('Criterion')} {self.number}. {self.name}"
+
+
+class Indicator(models.Model):
+    class Frequency(models.TextChoices):
+        MONTHLY = "monthly", _("Monthly")
+        YEARLY = "yearly", _("Yearly")
+
+    class Source(models.TextChoices):
+        ENTERED = "", _("Entered by staff")
+        POOR_RATE = "poor_rate", _("Poor households ÷ households (profile)")
+        NEAR_POOR_RATE = "near_poor_rate", _("Near-poor households ÷ households (profile)")
+        POOR_AND_NEAR_POOR_RATE = "poor_and_near_poor_rate", _("Poor and near-poor ÷ households (profile)")
+
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="indicators")
+    code = models.CharField(_("code"), max_length=20)
+    name = models.CharField(_("name"), max_length=400)
+    kind = models.CharField(_("kind"), max_length=10, choices=IndicatorKind.choices)
+    unit = models.CharField(_("unit"), max_length=60, blank=True)
+    comparator = models.CharField(_("comparator"), max_length=2, choices=Comparator.choices, default=Comparator.GTE)
+    threshold = models.DecimalField(_("threshold"), max_digits=18, decimal_places=4, null=True, blank=True)
+    # {"mien_nui": "70"}: zones (Ward.Zone) whose threshold differs from the default.
+    zone_thresholds = models.JSONField(_("thresholds by zone"), default=dict, blank=True)
+    threshold_is_example = models.BooleanField(
+        _("example threshold"),
+        default=False,
+        help_text=_("The legal text leaves this number to the province; the value shipped is an example."),
+    )
+    max_points = models.DecimalField(_("maximum points"), max_digits=8, decimal_places=2, null=True, blank=True)
+    frequency = models.CharField(_("frequency"), max_length=10, choices=Frequency.choices, default=Frequency.MONTHLY)
+
+    class Bound(models.TextChoices):
+        NONE = "", _("No bound")
+        HOUSEHOLDS = "households", _("At most the unit's households")
+        PEOPLE = "people", _("At most the unit's people")
+
+    source = models.CharField(_("computed from"), max_length=30, choices=Source.choices, default="", blank=True)
+    bounded_by = models.CharField(
+        _("bounded by the profile"), max_length=20, choices=Bound.choices, default="", blank=True
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        db_table = "campaigns_indicator"  # kept from before the split of campaigns/
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["criterion__order", "order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def threshold_for(self, zone: str | None) -> Decimal | None:
+        if zone and zone in self.zone_thresholds:
+            return Decimal(str(self.zone_thresholds[zone]))
+        return self.threshold
+
+    def is_met(self, value, zone: str | None = None) -> bool | None:
+        """Whether `value` meets this indicator for a unit in `zone`; None when nothing was entered."""
+        return compare(self.kind, self.comparator, value, self.threshold_for(zone))

@@ -1,0 +1,77 @@
+"""Forms of recognitions (propose, decide) and of party-cell ratings. The rules live in campaigns.movement."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.movement.models import PartyCellRating, Recognition
+from campaigns.movement.services import RECOGNITION_TITLE
+from portal.numbers import parse_number
+
+
+class ProposeForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200, initial=RECOGNITION_TITLE)
+
+
+class DecideForm(forms.Form):
+    CONFIRM, REJECT = "confirm", "reject"
+
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[(CONFIRM, _("Confirm")), (REJECT, _("Reject"))], widget=forms.RadioSelect
+    )
+    decision_number = forms.CharField(label=_("Decision number"), max_length=60, required=False)
+    decision_date = forms.DateField(
+        label=_("Decision date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    signer = forms.CharField(label=_("Signed by"), max_length=200, required=False)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    @property
+    def confirm(self) -> bool:
+        return self.cleaned_data.get("decision") == self.CONFIRM
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == self.CONFIRM:
+            if not (data.get("decision_number") or "").strip():
+                self.add_error("decision_number", _("A confirmation needs the decision's number."))
+            if not data.get("decision_date") and "decision_date" not in self.errors:
+                self.add_error("decision_date", _("A confirmation needs the decision's date."))
+        return data
+
+
+class RatingForm(forms.Form):
+    """One party cell's rating for one year: a score from 2025, a level before."""
+
+    score = forms.CharField(label=_("Score (0–100)"), required=False, max_length=12)
+    level = forms.ChoiceField(label=_("Rating"), choices=[("", "—"), *PartyCellRating.Level.choices], required=False)
+    members = forms.IntegerField(label=_("Party members"), min_value=0, initial=0)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 1}))
+
+    def __init__(self, *args, year: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.year = year
+        self.uses_points = PartyCellRating.scale_for(year) == PartyCellRating.Scale.POINTS
+        if self.uses_points:
+            del self.fields["level"]
+            self.fields["score"].required = True
+            self.fields["score"].widget.attrs.update({"inputmode": "decimal"})
+        else:
+            del self.fields["score"]
+            self.fields["level"].required = True
+
+    def clean_score(self):
+        text = self.cleaned_data.get("score")
+        try:
+            return parse_number(text)
+        except ValueError:
+            raise forms.ValidationError(_("Enter a number, e.g. 85,5.")) from None
+
+    @classmethod
+    def initial_for(cls, rating: PartyCellRating | None, members: int = 0) -> dict:
+        if rating is None:
+            return {"members": members}
+        score = "" if rating.score is None else f"{rating.score.normalize():f}".replace(".", ",")
+        return {"score": score, "level": rating.level, "members": rating.members, "note": rating.note}
+
+
+STATUS_CHOICES = [("", _("All")), *Recognition.Status.choices]

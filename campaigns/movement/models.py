@@ -1,0 +1,457 @@
+"""The emulation movement (phong trào thi đua): campaigns with measurable targets and dated tasks,
+task updates with evidence, daily reminders, signed commitments, recognitions and party-cell ratings."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from wards.models import City, Neighbourhood, PartyCell, Ward
+
+
+class Campaign(models.Model):
+    class Kind(models.TextChoices):
+        REGULAR = "regular", _("Regular")
+        THEMATIC = "thematic", _("Thematic")
+
+    name = models.CharField(_("name"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.THEMATIC)
+    # The owning unit: the city (city-wide campaign) or one ward.
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="campaigns", verbose_name=_("city"))
+    ward = models.ForeignKey(
+        Ward,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owned_campaigns",
+        verbose_name=_("owning ward"),
+        help_text=_("Empty: a city-wide campaign."),
+    )
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"))
+    goal = models.TextField(_("goal"), blank=True)
+    wards = models.ManyToManyField(Ward, blank=True, related_name="campaigns", verbose_name=_("participating wards"))
+    criteria = models.ManyToManyField(
+        "criteria.Criterion", blank=True, related_name="campaigns", verbose_name=_("criteria it pushes")
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "campaigns_campaign"  # kept from before the split of campaigns/
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        ordering = ["-start", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="campaign_ends_after_start")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"end": _("The end cannot come before the start.")})
+
+
+class Target(models.Model):
+    """A measurable target of a campaign ("50 propaganda signs"); tasks add to what is reached."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="targets")
+    name = models.CharField(_("target"), max_length=300)
+    unit = models.CharField(_("unit"), max_length=60, blank=True)
+    value = models.DecimalField(
+        _("target value"), max_digits=18, decimal_places=2, validators=[MinValueValidator(Decimal(0))]
+    )
+
+    class Meta:
+        db_table = "campaigns_target"  # kept from before the split of campaigns/
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["id"]
+        constraints = [models.CheckConstraint(condition=Q(value__gte=0), name="target_not_negative")]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.value} {self.unit}"
+
+
+class TaskQuerySet(models.QuerySet):
+    OPEN = ("open", "in_progress")
+
+    def open(self):
+        return self.filter(status__in=self.OPEN)
+
+    def overdue(self, today: date | None = None):
+        """Not done and past their due date (dates in Asia/Ho_Chi_Minh)."""
+        from django.utils import timezone
+
+        return self.open().filter(due__lt=today or timezone.localdate())
+
+    def due_within(self, days: int, today: date | None = None):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        today = today or timezone.localdate()
+        return self.open().filter(due__gte=today, due__lte=today + timedelta(days=days))
+
+
+class Task(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("To do")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("campaign"))
+    target = models.ForeignKey(
+        Target, on_delete=models.SET_NULL, null=True, blank=True, related_name="tasks", verbose_name=_("counts towards")
+    )
+    title = models.CharField(_("task"), max_length=300)
+    ward = models.ForeignKey(Ward, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("assigned ward"))
+    neighbourhood = models.ForeignKey(
+        Neighbourhood,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tasks",
+        verbose_name=_("assigned neighbourhood"),
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tasks",
+        verbose_name=_("person in charge"),
+    )
+    start = models.DateField(_("start"))
+    due = models.DateField(_("due"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.OPEN)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0, validators=[MaxValueValidator(100)])
+    target_value = models.DecimalField(
+        _("target value"),
+        max_digits=18,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    reached_value = models.DecimalField(
+        _("value reached"), max_digits=18, decimal_places=2, default=0, validators=[MinValueValidator(Decimal(0))]
+    )
+    completed_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        db_table = "campaigns_task"  # kept from before the split of campaigns/
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["due", "id"]
+        indexes = [models.Index(fields=["status", "due"]), models.Index(fields=["ward", "status"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="task_progress_at_most_100"),
+            models.CheckConstraint(condition=Q(due__gte=models.F("start")), name="task_due_after_start"),
+            models.CheckConstraint(
+                condition=Q(target_value__isnull=True) | Q(target_value__gte=0), name="task_target_not_negative"
+            ),
+            models.CheckConstraint(condition=Q(reached_value__gte=0), name="task_reached_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def unit(self):
+        return self.neighbourhood or self.ward
+
+    def is_overdue(self, today: date | None = None) -> bool:
+        from django.utils import timezone
+
+        return self.status in TaskQuerySet.OPEN and self.due < (today or timezone.localdate())
+
+
+class TaskUpdate(models.Model):
+    """What was done: a text, a figure, photos or files (a "giao ban" reads these)."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="updates")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    text = models.TextField(_("what was done"))
+    figure = models.DecimalField(
+        _("figure reached"),
+        max_digits=18,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("The value reached so far, e.g. 32 signs installed."),
+    )
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"), null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
+
+    class Meta:
+        db_table = "campaigns_taskupdate"  # kept from before the split of campaigns/
+        verbose_name = _("task update")
+        verbose_name_plural = _("task updates")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.task}: {self.text[:40]}"
+
+
+def attachment_path(instance: "TaskAttachment", filename: str) -> str:
+    task = instance.update.task
+    return f"tasks/{task.ward.code}/{task.pk}/{filename}"
+
+
+class TaskAttachment(models.Model):
+    """A photo or file of a task update. Served only through a scoped view."""
+
+    update = models.ForeignKey(TaskUpdate, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=300)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+
+    class Meta:
+        db_table = "campaigns_taskattachment"  # kept from before the split of campaigns/
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Notification(models.Model):
+    """One message in a person's notification list: at most one digest and one escalation per day."""
+
+    class Kind(models.TextChoices):
+        DIGEST = "digest", _("Daily digest")
+        ESCALATION = "escalation", _("Overdue tasks of the ward")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    day = models.DateField()
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    title = models.CharField(max_length=300)
+    body = models.TextField()
+    emailed = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "campaigns_notification"  # kept from before the split of campaigns/
+        ordering = ["-day", "-id"]
+        constraints = [models.UniqueConstraint(fields=["user", "day", "kind"], name="one_notification_per_day")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Topic(models.TextChoices):
+    SECURITY = "security", _("Security and order")
+    ENVIRONMENT = "environment", _("Environment")
+    FOOD_SAFETY = "food_safety", _("Food safety")
+    FIREWORKS = "fireworks", _("No fireworks before Tết")
+    OTHER = "other", _("Other")
+
+
+class CommitmentRequest(models.Model):
+    """The city or a campaign asks every ward to sign a commitment for a period."""
+
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="commitment_requests")
+    campaign = models.ForeignKey(
+        Campaign,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="commitment_requests",
+        verbose_name=_("campaign"),
+    )
+    topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices)
+    title = models.CharField(_("title"), max_length=300)
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("to"))
+    deadline = models.DateField(_("sign by"))
+    wards = models.ManyToManyField(Ward, related_name="commitment_requests", verbose_name=_("wards asked"))
+
+    class Meta:
+        db_table = "campaigns_commitmentrequest"  # kept from before the split of campaigns/
+        verbose_name = _("commitment request")
+        verbose_name_plural = _("commitment requests")
+        ordering = ["-period_start"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def commitment_path(instance: "Commitment", filename: str) -> str:
+    return f"commitments/{instance.ward.code}/{instance.period_start.year}/{filename}"
+
+
+class Commitment(models.Model):
+    """A unit head's signed pledge (cam kết) for a period and topic, with the scanned document."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("Under way")
+        KEPT = "kept", _("Kept")
+        BREACHED = "breached", _("Breached")
+
+    request = models.ForeignKey(
+        CommitmentRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="commitments"
+    )
+    ward = models.ForeignKey(Ward, on_delete=models.PROTECT, related_name="commitments", verbose_name=_("ward"))
+    neighbourhood = models.ForeignKey(
+        Neighbourhood,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="commitments",
+        verbose_name=_("neighbourhood"),
+    )
+    topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices)
+    signer = models.CharField(_("signed by"), max_length=200)
+    signer_title = models.CharField(_("position"), max_length=200)
+    signed_on = models.DateField(_("signed on"))
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("to"))
+    document = models.FileField(_("scanned document"), upload_to=commitment_path, max_length=300, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
+    outcome_note = models.TextField(_("note on the outcome"), blank=True)
+
+    class Meta:
+        db_table = "campaigns_commitment"  # kept from before the split of campaigns/
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+        ordering = ["-period_start", "ward__search_key"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")), name="commitment_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_topic_display()} · {self.neighbourhood or self.ward}"
+
+
+class Recognition(models.Model):
+    """A title given to a unit for a year ("Phố kiểu mẫu 2025", a Giấy khen), with its decision."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        CONFIRMED = "confirmed", _("Confirmed")
+        REJECTED = "rejected", _("Rejected")
+
+    ward = models.ForeignKey(Ward, on_delete=models.PROTECT, related_name="recognitions", verbose_name=_("ward"))
+    neighbourhood = models.ForeignKey(
+        Neighbourhood,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recognitions",
+        verbose_name=_("neighbourhood"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    title = models.CharField(_("title"), max_length=200)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    decision_number = models.CharField(_("decision number"), max_length=60, blank=True)
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    signer = models.CharField(_("signed by"), max_length=200, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        db_table = "campaigns_recognition"  # kept from before the split of campaigns/
+        verbose_name = _("recognition")
+        verbose_name_plural = _("recognitions")
+        ordering = ["-year", "ward__search_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["neighbourhood", "year", "title"],
+                condition=Q(neighbourhood__isnull=False),
+                name="one_recognition_per_neighbourhood_title_year",
+            ),
+            models.UniqueConstraint(
+                fields=["ward", "year", "title"],
+                condition=Q(neighbourhood__isnull=True),
+                name="one_recognition_per_ward_title_year",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="confirmed") | (~Q(decision_number="") & Q(decision_date__isnull=False)),
+                name="confirmed_recognition_has_decision",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.year} · {self.neighbourhood or self.ward}"
+
+
+class PartyCellRating(models.Model):
+    """A party cell's yearly rating. The scale changed: four levels until 2024 (QĐ 132-QĐ/TW, QĐ 124-QĐ/TW),
+    a 100-point score from 2025 (QĐ 366-QĐ/TW of 30/8/2025) from which the level follows."""
+
+    class Scale(models.TextChoices):
+        FOUR_LEVELS = "levels", _("Four levels (until 2024)")
+        POINTS = "points", _("100 points (QĐ 366-QĐ/TW, from 2025)")
+
+    class Level(models.TextChoices):
+        EXCELLENT = "excellent", _("Excellently fulfilled")
+        GOOD = "good", _("Well fulfilled")
+        FULFILLED = "fulfilled", _("Fulfilled")
+        NOT_FULFILLED = "not_fulfilled", _("Not fulfilled")
+
+    POINTS_FROM_YEAR = 2025
+
+    party_cell = models.ForeignKey(
+        PartyCell, on_delete=models.PROTECT, related_name="ratings", verbose_name=_("party cell")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    scale = models.CharField(_("scale"), max_length=10, choices=Scale.choices)
+    score = models.DecimalField(
+        _("score"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
+    level = models.CharField(_("rating"), max_length=15, choices=Level.choices)
+    members = models.PositiveIntegerField(_("party members"), default=0)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        db_table = "campaigns_partycellrating"  # kept from before the split of campaigns/
+        verbose_name = _("party cell rating")
+        verbose_name_plural = _("party cell ratings")
+        ordering = ["-year", "party_cell__search_key"]
+        constraints = [
+            models.UniqueConstraint(fields=["party_cell", "year"], name="one_rating_per_cell_year"),
+            models.CheckConstraint(
+                condition=Q(scale="levels") | Q(score__isnull=False), name="points_rating_has_score"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.party_cell} {self.year}: {self.get_level_display()}"
+
+    @classmethod
+    def scale_for(cls, year: int) -> str:
+        return cls.Scale.POINTS if year >= cls.POINTS_FROM_YEAR else cls.Scale.FOUR_LEVELS
+
+    @classmethod
+    def level_for_score(cls, score: Decimal) -> str:
+        """QĐ 366-QĐ/TW: ≥ 90 excellent, 70 to < 90 good, 50 to < 70 fulfilled; below 50 not fulfilled."""
+        if score >= 90:
+            return cls.Level.EXCELLENT
+        if score >= 70:
+            return cls.Level.GOOD
+        if score >= 50:
+            return cls.Level.FULFILLED
+        return cls.Level.NOT_FULFILLED

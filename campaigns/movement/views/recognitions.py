@@ -1,0 +1,259 @@
+"""Recognitions (titles given for a year, with their decision) and the yearly rating of party cells.
+
+City leaders and administrators see the candidates of a year, propose them and record each decision;
+everyone reads the recognitions of the units in their scope. Ward staff rate their ward's party cells.
+"""
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import F, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from campaigns.movement import services as movement
+from campaigns.movement.forms.recognitions import STATUS_CHOICES, DecideForm, ProposeForm, RatingForm
+from campaigns.movement.models import PartyCellRating, Recognition
+from portal import scope
+from wards.models import City
+
+PAGE_SIZE = 50
+YEARS = movement.RATING_YEARS
+
+
+def _year_or_404(year: int) -> int:
+    if not YEARS[0] <= year <= YEARS[1]:
+        raise Http404
+    return year
+
+
+def _int(value, default=None):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _errors(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+# --- recognitions ---------------------------------------------------------------------------------------------
+
+
+@login_required
+def recognition_list(request):
+    """Every recognition in the user's scope, by year and unit; filter by year and status."""
+    s = scope.scope_of(request.user)
+    qs = scope.recognitions_visible_to(request.user).select_related("ward", "neighbourhood")
+    year = _int(request.GET.get("year"))
+    status = request.GET.get("status", "")
+    if year is not None:
+        qs = qs.filter(year=year)
+    if status in Recognition.Status.values:
+        qs = qs.filter(status=status)
+    else:
+        status = ""
+    qs = qs.order_by("-year", "ward__search_key", F("neighbourhood__search_key").asc(nulls_first=True), "title", "pk")
+    years = sorted(set(scope.recognitions_visible_to(request.user).values_list("year", flat=True)), reverse=True)
+    can_decide = s.is_admin or s.is_city_leader
+    return render(
+        request,
+        "campaigns/movement/recognition_list.html",
+        {
+            "page": Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page")),
+            "year": year,
+            "status": status,
+            "years": years,
+            "statuses": STATUS_CHOICES,
+            "can_decide": can_decide,
+            "candidate_year": date.today().year - 1,  # titles are decided for the year before
+        },
+    )
+
+
+def _deciding_city(request) -> City:
+    """The city whose candidates a leader works on: ?city=<code>, else the first they decide for."""
+    s = scope.scope_of(request.user)
+    if not (s.is_admin or s.is_city_leader):
+        if s.is_empty:
+            raise Http404
+        raise PermissionDenied
+    cities = City.objects.all() if s.is_admin else City.objects.filter(pk__in=s.city_ids)
+    code = request.POST.get("city") or request.GET.get("city")
+    city = cities.filter(code=code).first() if code else cities.order_by("search_key").first()
+    if city is None:
+        raise Http404
+    return city
+
+
+@login_required
+def recognition_candidates(request, year: int):
+    """A year's candidates (latest approved month meets the whole set), proposing them, deciding each."""
+    _year_or_404(year)
+    city = _deciding_city(request)
+    title = " ".join((request.GET.get("title") or movement.RECOGNITION_TITLE).split())
+    propose_form = ProposeForm(initial={"title": title})
+    if request.method == "POST":
+        propose_form = ProposeForm(request.POST)
+        if propose_form.is_valid():
+            title = propose_form.cleaned_data["title"]
+            try:
+                created = movement.recognition_propose(user=request.user, year=year, title=title, city=city)
+            except ValidationError as exc:
+                messages.error(request, _errors(exc))
+            else:
+                if created:
+                    messages.success(
+                        request,
+                        _("%(count)s units proposed for “%(title)s”.") % {"count": len(created), "title": title},
+                    )
+                else:
+                    messages.info(request, _("Every candidate has already been proposed."))
+            url = reverse("campaigns:recognition-candidates", args=[year])
+            return redirect(f"{url}?{urlencode({'city': city.code, 'title': title})}")
+    candidates = list(movement.recognition_candidates(city=city, year=year, title=title))
+    recognitions = list(
+        Recognition.objects.filter(ward__city=city, year=year)
+        .select_related("ward", "neighbourhood")
+        .order_by("status", "ward__search_key", F("neighbourhood__search_key").asc(nulls_first=True), "title", "pk")
+    )
+    s = scope.scope_of(request.user)
+    return render(
+        request,
+        "campaigns/movement/recognition_candidates.html",
+        {
+            "city": city,
+            "cities": City.objects.all() if s.is_admin else City.objects.filter(pk__in=s.city_ids),
+            "year": year,
+            "title": title,
+            "propose_form": propose_form,
+            "decide_form": DecideForm(),
+            "candidates": candidates,
+            "recognitions": recognitions,
+            "proposed_count": sum(r.status == Recognition.Status.PROPOSED for r in recognitions),
+            "back": f"{request.path}?{urlencode({'city': city.code, 'title': title})}",
+        },
+    )
+
+
+@login_required
+@require_POST
+def recognition_decide(request, pk: int):
+    """Confirm (with the decision) or reject one recognition. Outside the scope: 404; ward users: 403."""
+    recognition = get_object_or_404(
+        scope.recognitions_visible_to(request.user).select_related("ward", "neighbourhood"), pk=pk
+    )
+    if not scope.can_decide_recognition(request.user, recognition.ward):
+        raise PermissionDenied
+    form = DecideForm(request.POST)
+    unit = recognition.neighbourhood or recognition.ward
+    if form.is_valid():
+        try:
+            movement.recognition_decide(
+                user=request.user,
+                recognition=recognition,
+                confirm=form.confirm,
+                decision_number=form.cleaned_data["decision_number"],
+                decision_date=form.cleaned_data["decision_date"],
+                signer=form.cleaned_data["signer"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            messages.error(request, f"{unit.name}: {_errors(exc)}")
+        else:
+            if form.confirm:
+                messages.success(request, _("%(unit)s: title confirmed.") % {"unit": unit.name})
+            else:
+                messages.success(request, _("%(unit)s: proposal rejected.") % {"unit": unit.name})
+    else:
+        errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
+        messages.error(request, f"{unit.name}: {' '.join(errors)}")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        url = reverse("campaigns:recognition-candidates", args=[recognition.year])
+        target = f"{url}?{urlencode({'city': recognition.ward.city.code})}"
+    return redirect(target)
+
+
+# --- party cells ----------------------------------------------------------------------------------------------
+
+
+@login_required
+def party_cells(request, code: str, year: int):
+    """The ward's party cells with their rating for the year; the ward's staff rate them, others read."""
+    ward = scope.get_ward_for_user(request.user, code)
+    _year_or_404(year)
+    can_edit = scope.can_edit_ward(request.user, ward)
+    cells = list(
+        ward.party_cells.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=date(year, 12, 31)),
+            Q(valid_to__isnull=True) | Q(valid_to__gt=date(year, 1, 1)),
+        )
+        .select_related("neighbourhood")
+        .order_by("search_key", "pk")
+    )
+    ratings = {r.party_cell_id: r for r in PartyCellRating.objects.filter(party_cell__in=cells, year=year)}
+    bound = None  # the cell whose form failed, with its errors
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        cell = next((c for c in cells if c.pk == _int(request.POST.get("cell"))), None)
+        if cell is None:
+            raise Http404
+        form = RatingForm(request.POST, year=year, prefix=f"c{cell.pk}")
+        if form.is_valid():
+            try:
+                movement.party_cell_rate(
+                    user=request.user,
+                    party_cell=cell,
+                    year=year,
+                    score=form.cleaned_data.get("score"),
+                    level=form.cleaned_data.get("level"),
+                    members=form.cleaned_data["members"],
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, _("%(cell)s: rating saved.") % {"cell": cell.name})
+                return redirect("campaigns:party-cells", code=ward.code, year=year)
+        bound = (cell.pk, form)
+    rows = []
+    for cell in cells:
+        rating = ratings.get(cell.pk)
+        form = None
+        if can_edit:
+            if bound and bound[0] == cell.pk:
+                form = bound[1]
+            else:
+                form = RatingForm(initial=RatingForm.initial_for(rating), year=year, prefix=f"c{cell.pk}")
+        rows.append({"cell": cell, "rating": rating, "form": form})
+    by_level = {level: 0 for level in PartyCellRating.Level.values}
+    for rating in ratings.values():
+        by_level[rating.level] += 1
+    return render(
+        request,
+        "campaigns/movement/party_cells.html",
+        {
+            "ward": ward,
+            "year": year,
+            "rows": rows,
+            "can_edit": can_edit,
+            "scale": PartyCellRating.Scale(PartyCellRating.scale_for(year)),
+            "uses_points": PartyCellRating.scale_for(year) == PartyCellRating.Scale.POINTS,
+            "levels": [(PartyCellRating.Level(k).label, n) for k, n in by_level.items()],
+            "rated": len(ratings),
+            "years": [year - 1, year + 1] if year + 1 <= YEARS[1] else [year - 1],
+        },
+    )

@@ -1,0 +1,207 @@
+"""Periods and the results entered against a criteria set.
+
+Results are entered per unit and period in a `Submission`, which carries the
+review state and, after every save, the facts dashboards read: how many
+criteria are met and which are missing.
+"""
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.criteria.evaluation import IndicatorKind
+from campaigns.criteria.models import CriteriaSet, Criterion, Indicator
+from wards.models import Neighbourhood, Ward
+
+
+class PeriodQuerySet(models.QuerySet):
+    def containing(self, day: date):
+        return self.filter(start__lte=day, end__gte=day)
+
+
+class Period(models.Model):
+    class Kind(models.TextChoices):
+        MONTH = "month", _("Month")
+        QUARTER = "quarter", _("Quarter")
+        HALF = "half", _("Half-year")
+        YEAR = "year", _("Year")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    number = models.PositiveSmallIntegerField(_("number"))  # month 1-12, quarter 1-4, half 1-2, year 1
+    start = models.DateField(_("from"))
+    end = models.DateField(_("to"))
+    deadline = models.DateField(_("entry deadline"))
+    is_locked = models.BooleanField(_("locked"), default=False)
+
+    objects = PeriodQuerySet.as_manager()
+
+    class Meta:
+        db_table = "campaigns_period"  # kept from before the split of campaigns/
+        verbose_name = _("period")
+        verbose_name_plural = _("periods")
+        ordering = ["-start", "kind"]
+        constraints = [models.UniqueConstraint(fields=["kind", "year", "number"], name="one_period_per_kind_number")]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        if self.kind == self.Kind.MONTH:
+            return _("Month %(number)02d/%(year)s") % {"number": self.number, "year": self.year}
+        if self.kind == self.Kind.QUARTER:
+            return _("Quarter %(number)s/%(year)s") % {"number": self.number, "year": self.year}
+        if self.kind == self.Kind.HALF:
+            return _("Half %(number)s/%(year)s") % {"number": self.number, "year": self.year}
+        return _("Year %(year)s") % {"year": self.year}
+
+
+class SubmissionQuerySet(models.QuerySet):
+    def for_period(self, period: Period):
+        return self.filter(period=period)
+
+    def complete(self):
+        """Units that meet every criterion of their set."""
+        return self.filter(is_complete=True)
+
+
+class Submission(models.Model):
+    """One unit's results for one period against one criteria set, and its review state."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned")
+        APPROVED = "approved", _("Approved")
+
+    criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.PROTECT, related_name="submissions")
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="submissions")
+    ward = models.ForeignKey(Ward, on_delete=models.PROTECT, related_name="submissions")
+    neighbourhood = models.ForeignKey(
+        Neighbourhood, on_delete=models.PROTECT, null=True, blank=True, related_name="submissions"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    return_reason = models.TextField(_("reason for return"), blank=True)
+    # Facts kept up to date by every save (campaigns.services), read by dashboards and gap lists.
+    criteria_total = models.PositiveSmallIntegerField(default=0)
+    criteria_met = models.PositiveSmallIntegerField(default=0)
+    is_complete = models.BooleanField(_("meets the whole set"), default=False)
+    missing = models.JSONField(default=list)  # criterion numbers not met, in order
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SubmissionQuerySet.as_manager()
+
+    class Meta:
+        db_table = "campaigns_submission"  # kept from before the split of campaigns/
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "ward"],
+                condition=Q(neighbourhood__isnull=True),
+                name="one_ward_submission_per_period",
+            ),
+            models.UniqueConstraint(
+                fields=["period", "neighbourhood"],
+                condition=Q(neighbourhood__isnull=False),
+                name="one_neighbourhood_submission_per_period",
+            ),
+        ]
+        indexes = [models.Index(fields=["period", "ward", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.period}"
+
+    @property
+    def unit(self):
+        return self.neighbourhood or self.ward
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (self.Status.DRAFT, self.Status.RETURNED) and not self.period.is_locked
+
+
+class CriterionResult(models.Model):
+    """Whether one criterion is met in one submission: the row dashboards count."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="criterion_results")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    is_met = models.BooleanField()
+    indicators_met = models.PositiveSmallIntegerField(default=0)
+    points = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        db_table = "campaigns_criterionresult"  # kept from before the split of campaigns/
+        constraints = [models.UniqueConstraint(fields=["submission", "criterion"], name="one_result_per_criterion")]
+        indexes = [models.Index(fields=["criterion", "is_met"])]
+
+    def __str__(self) -> str:
+        return f"{self.criterion.number}: {self.is_met}"
+
+
+class Result(models.Model):
+    """The value of one indicator in one submission."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="results")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="results")
+    value = models.DecimalField(_("value"), max_digits=18, decimal_places=4, null=True, blank=True)
+    text = models.TextField(_("text"), blank=True)
+    is_met = models.BooleanField(_("met"), null=True)
+    note = models.TextField(_("note"), blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "campaigns_result"  # kept from before the split of campaigns/
+        verbose_name = _("result")
+        verbose_name_plural = _("results")
+        constraints = [models.UniqueConstraint(fields=["submission", "indicator"], name="one_result_per_indicator")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code}: {self.display_value}"
+
+    @property
+    def raw(self):
+        """The value as evaluation takes it: text for text indicators, a number otherwise."""
+        return self.text if self.indicator.kind == IndicatorKind.TEXT else self.value
+
+    @property
+    def display_value(self) -> str:
+        from campaigns.criteria.evaluation import display
+
+        return display(self.indicator.kind, self.raw)
+
+
+def evidence_path(instance: "Evidence", filename: str) -> str:
+    sub = instance.result.submission
+    return f"evidence/{sub.ward.code}/{sub.period.year}/{sub.pk}/{filename}"
+
+
+class Evidence(models.Model):
+    """A photo or scanned document proving a result (minh chứng). Served only through a scoped view."""
+
+    result = models.ForeignKey(Result, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(upload_to=evidence_path, max_length=300)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "campaigns_evidence"  # kept from before the split of campaigns/
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name

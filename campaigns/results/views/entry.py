@@ -1,0 +1,371 @@
+"""Ward staff: what is owed this period, the entry form, evidence; leaders: review."""
+
+import csv
+from collections import defaultdict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from campaigns.criteria.evaluation import shortfall
+from campaigns.results import periods, services
+from campaigns.results.forms import ReopenForm, ResultsForm, ReturnForm, check_evidence
+from campaigns.results.models import CriterionResult, Evidence, Period, Result, Submission
+from portal import scope
+from portal.models import HistoryEntry, history_record
+
+
+def _period(pk: int | None) -> Period:
+    if pk is None:
+        return periods.current_month()
+    return get_object_or_404(Period, pk=pk)
+
+
+@login_required
+def owed(request, code: str, period_pk: int | None = None):
+    """The "this period" grid: the ward's neighbourhoods × criteria, each with its state."""
+    ward = scope.get_ward_for_user(request.user, code)
+    period = _period(period_pk)
+    hoods = list(ward.neighbourhoods.current(period.end).order_by("search_key"))
+    submissions = {
+        s.neighbourhood_id: s
+        for s in Submission.objects.filter(period=period, ward=ward).prefetch_related(
+            Prefetch(
+                "criterion_results", queryset=CriterionResult.objects.only("submission_id", "criterion_id", "is_met")
+            )
+        )
+    }
+    criteria_set = services.criteria_set_for(hoods[0], period) if hoods else None
+    criteria = list(criteria_set.criteria.all()) if criteria_set else []
+    rows = []
+    for hood in hoods:
+        sub = submissions.get(hood.pk)
+        met = {cr.criterion_id: cr.is_met for cr in sub.criterion_results.all()} if sub else {}
+        rows.append({"hood": hood, "submission": sub, "cells": [met.get(c.pk) for c in criteria]})
+    counts = defaultdict(int)
+    for row in rows:
+        counts[row["submission"].status if row["submission"] else "none"] += 1
+    return render(
+        request,
+        "campaigns/results/owed.html",
+        {
+            "ward": ward,
+            "period": period,
+            "rows": rows,
+            "criteria": criteria,
+            "criteria_set": criteria_set,
+            "ward_submission": submissions.get(None),
+            "counts": dict(counts),
+            "months": Period.objects.filter(kind=Period.Kind.MONTH, start__lte=period.end).order_by("-start")[:13],
+            "can_edit": scope.can_edit_ward(request.user, ward),
+            "can_review": scope.can_review_ward(request.user, ward),
+        },
+    )
+
+
+def _entry_unit(request, period: Period, code: str | None, hood_pk: int | None):
+    if hood_pk is not None:
+        hood = scope.get_neighbourhood_for_user(request.user, hood_pk)
+        return hood, hood.ward
+    ward = scope.get_ward_for_user(request.user, code)
+    return ward, ward
+
+
+def _grouped(criteria_set, results: dict[int, Result], form, zone: str):
+    """Criteria with their indicators, bound fields and results, for the template."""
+    groups = []
+    for criterion in criteria_set.criteria.prefetch_related("indicators"):
+        items = []
+        for indicator in criterion.indicators.all():
+            result = results.get(indicator.pk)
+            threshold = indicator.threshold_for(zone)
+            items.append(
+                {
+                    "indicator": indicator,
+                    "result": result,
+                    "threshold": threshold,
+                    "value_field": form[f"v_{indicator.pk}"],
+                    "note_field": form[f"n_{indicator.pk}"],
+                    "version_field": form[f"ver_{indicator.pk}"],
+                    "gap": shortfall(indicator.kind, indicator.comparator, result.value, threshold) if result else None,
+                }
+            )
+        groups.append({"criterion": criterion, "items": items})
+    return groups
+
+
+@login_required
+def entry(request, period_pk: int, code: str | None = None, hood_pk: int | None = None):
+    """One unit's results for one period: every indicator of its set, grouped by criterion."""
+    period = _period(period_pk)
+    unit, ward = _entry_unit(request, period, code, hood_pk)
+    can_edit = scope.can_edit_ward(request.user, ward)
+    submission = services.submission_for(unit, period, create=False)
+    if submission is None:
+        raise Http404(_("No criteria set applies to this unit in this period."))
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied
+    results = _results_of(submission)
+    editable = can_edit and (submission.pk is None or submission.is_editable) and not period.is_locked
+    indicators = [
+        i for c in submission.criteria_set.criteria.prefetch_related("indicators") for i in c.indicators.all()
+    ]
+    conflicts = {}
+    profile = services.unit_profile(submission)
+    if request.method == "POST":
+        form = ResultsForm(request.POST, indicators=indicators, results=results, editable=editable, profile=profile)
+        file_errors = _check_files(request, indicators)
+        if form.is_valid() and not file_errors and editable:
+            try:
+                with transaction.atomic():
+                    submission = services.submission_for(unit, period)
+                    services.results_save(
+                        submission=submission,
+                        user=request.user,
+                        values=form.values(),
+                        versions=form.versions(),
+                        reason=form.cleaned_data["reason"],
+                    )
+                    _store_files(request, submission, indicators)
+            except services.ResultConflict as exc:
+                conflicts = {c.indicator.pk: c for c in exc.conflicts}
+                data = request.POST.copy()
+                for c in exc.conflicts:
+                    data[f"ver_{c.indicator.pk}"] = c.theirs.version
+                # A submission created by this request was rolled back with the conflict.
+                submission = services.submission_for(unit, period, create=False)
+                results = _results_of(submission)
+                form = ResultsForm(data, indicators=indicators, results=results, editable=editable, profile=profile)
+                form.is_valid()
+                messages.error(
+                    request,
+                    _(
+                        "Someone else changed some of these results while you were typing. "
+                        "Both values are shown below; save again to keep yours."
+                    ),
+                )
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                if "submit" in request.POST:
+                    try:
+                        services.submission_submit(submission=submission, user=request.user)
+                    except ValidationError as exc:
+                        messages.error(request, " ".join(exc.messages))
+                    else:
+                        messages.success(request, _("Results of %(unit)s sent to the ward leader.") % {"unit": unit})
+                        return redirect("campaigns:owed", code=ward.code, period_pk=period.pk)
+                messages.success(request, _("Results of %(unit)s saved.") % {"unit": unit})
+                return redirect(request.path)
+        else:
+            for message in file_errors:
+                messages.error(request, message)
+            if not editable:
+                messages.error(request, _("These results can no longer be changed."))
+    else:
+        form = ResultsForm(indicators=indicators, results=results, editable=editable, profile=profile)
+    evidence = defaultdict(list)
+    if submission.pk:
+        for item in Evidence.objects.filter(result__submission=submission).select_related("result"):
+            evidence[item.result.indicator_id].append(item)
+    return render(
+        request,
+        "campaigns/results/entry.html",
+        {
+            "unit": unit,
+            "ward": ward,
+            "period": period,
+            "submission": submission,
+            "form": form,
+            "groups": _grouped(submission.criteria_set, results, form, ward.zone),
+            "editable": editable,
+            "conflicts": conflicts,
+            "evidence": evidence,
+            "can_review": scope.can_review_ward(request.user, ward),
+            "history": HistoryEntry.objects.for_object(submission)[:20] if submission.pk else [],
+        },
+    )
+
+
+def _results_of(submission: Submission) -> dict[int, Result]:
+    """Indicator id → result: the saved ones, or for a submission not created yet those it will start with."""
+    if submission.pk:
+        return {r.indicator_id: r for r in submission.results.select_related("updated_by")}
+    return services.carried_over(submission)
+
+
+def _check_files(request, indicators) -> list[str]:
+    errors = []
+    for indicator in indicators:
+        for upload in request.FILES.getlist(f"f_{indicator.pk}"):
+            try:
+                check_evidence(upload)
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+    return errors
+
+
+def _store_files(request, submission: Submission, indicators) -> None:
+    for indicator in indicators:
+        uploads = request.FILES.getlist(f"f_{indicator.pk}")
+        if not uploads:
+            continue
+        result, _created = Result.objects.get_or_create(submission=submission, indicator=indicator)
+        for upload in uploads:
+            mime = check_evidence(upload)
+            item = Evidence.objects.create(
+                result=result,
+                file=upload,
+                original_name=upload.name[:255],
+                content_type=mime,
+                size=upload.size,
+                uploaded_by=request.user,
+            )
+            history_record(
+                obj=result, user=request.user, action="evidence", changes={"evidence": [None, item.original_name]}
+            )
+
+
+def _submission_for_user(user, pk: int) -> Submission:
+    return get_object_or_404(
+        scope.submissions_visible_to(user).select_related("ward", "neighbourhood", "period"), pk=pk
+    )
+
+
+def _back(submission: Submission) -> str:
+    if submission.neighbourhood_id:
+        return reverse("campaigns:entry-neighbourhood", args=[submission.period_id, submission.neighbourhood_id])
+    return reverse("campaigns:entry-ward", args=[submission.period_id, submission.ward.code])
+
+
+@login_required
+@require_POST
+def submission_action(request, pk: int, action: str):
+    """Submit, approve, return or reopen one unit's period."""
+    submission = _submission_for_user(request.user, pk)
+    try:
+        if action == "submit":
+            services.submission_submit(submission=submission, user=request.user)
+            messages.success(request, _("Sent to the ward leader."))
+        elif action == "approve":
+            services.submission_approve(submission=submission, user=request.user)
+            messages.success(request, _("Approved. These results are now locked."))
+        elif action == "return":
+            form = ReturnForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Say why the results are returned."))
+            services.submission_return(submission=submission, user=request.user, reason=form.cleaned_data["reason"])
+            messages.success(request, _("Returned to ward staff with your reason."))
+        elif action == "reopen":
+            form = ReopenForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Say why the results are reopened."))
+            services.submission_reopen(submission=submission, user=request.user, reason=form.cleaned_data["reason"])
+            messages.success(request, _("Reopened for correction."))
+        else:
+            raise Http404
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = _back(submission)  # never off the site, whatever the form says
+    return redirect(target)
+
+
+@login_required
+def review(request, code: str, period_pk: int | None = None):
+    """The ward leader's list of what waits for review in a period."""
+    ward = scope.get_ward_for_user(request.user, code)
+    period = _period(period_pk)
+    submissions = (
+        Submission.objects.filter(ward=ward, period=period)
+        .select_related("neighbourhood", "submitted_by")
+        .order_by("status", "neighbourhood__search_key")
+    )
+    return render(
+        request,
+        "campaigns/results/review.html",
+        {
+            "ward": ward,
+            "period": period,
+            "submissions": submissions,
+            "can_review": scope.can_review_ward(request.user, ward),
+        },
+    )
+
+
+@login_required
+def result_detail(request, pk: int):
+    """One result with its evidence and full history (who, when, old → new, why)."""
+    result = get_object_or_404(
+        scope.results_visible_to(request.user).select_related(
+            "indicator__criterion", "submission__ward", "submission__neighbourhood", "submission__period", "updated_by"
+        ),
+        pk=pk,
+    )
+    if request.GET.get("format") == "csv":
+        return _history_csv(result)
+    return render(
+        request,
+        "campaigns/results/result_detail.html",
+        {
+            "result": result,
+            "submission": result.submission,
+            "evidence": result.evidence.all(),
+            "history": HistoryEntry.objects.for_object(result),
+            "back": _back(result.submission),
+        },
+    )
+
+
+def _history_csv(result: Result) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="lich-su-{result.pk}.csv"'
+    response.write("\ufeff")  # Excel opens UTF-8 with a BOM as UTF-8
+    writer = csv.writer(response)
+    writer.writerow([_("When"), _("Who"), _("Action"), _("Field"), _("Old"), _("New"), _("Reason")])
+    for entry in HistoryEntry.objects.for_object(result).order_by("at"):
+        who = f"{entry.user.last_name} {entry.user.first_name}".strip() or entry.user.username if entry.user else ""
+        for field, old, new in entry.labelled_changes or [("", None, None)]:
+            # In Việt Nam time, as the page shows it (entry.at is UTC).
+            writer.writerow(
+                [
+                    timezone.localtime(entry.at).strftime("%d/%m/%Y %H:%M"),
+                    _csv_text(who),
+                    entry.action_label,
+                    field,
+                    _csv_text(old),
+                    _csv_text(new),
+                    _csv_text(entry.reason),
+                ]
+            )
+    return response
+
+
+def _csv_text(value) -> str:
+    """Text typed by people, made safe for Excel: a cell starting with = + - @ would run as a formula."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@login_required
+def evidence_file(request, pk: int):
+    """An evidence file, only for users who may see its ward."""
+    item = get_object_or_404(scope.evidence_visible_to(request.user), pk=pk)
+    return FileResponse(
+        item.file.open("rb"),
+        content_type=item.content_type,
+        filename=item.original_name,
+        as_attachment=item.content_type == "application/pdf",
+    )

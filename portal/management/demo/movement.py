@@ -1,0 +1,221 @@
+"""Demo of the emulation movement: a 60-day peak campaign shaped like a real one, a campaign under
+way now, commitments before Tết, last year's recognitions and party-cell ratings. Idempotent."""
+
+import random
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from campaigns.movement.models import (
+    Campaign,
+    Commitment,
+    CommitmentRequest,
+    PartyCellRating,
+    Recognition,
+    Target,
+    Task,
+    TaskUpdate,
+    Topic,
+)
+from campaigns.results.models import Submission
+from wards.models import City, Membership, PartyCell, Ward
+
+PEAK_WARDS = ("14797", "16417", "15271")  # Hạc Thành, Đông Quang, Hà Trung
+
+
+def _staff(ward: Ward):
+    member = Membership.objects.filter(ward=ward, role=Membership.Role.WARD_STAFF).select_related("user").first()
+    return member.user if member else None
+
+
+@transaction.atomic
+def load(today: date | None = None) -> dict:
+    today = today or timezone.localdate()
+    city = City.objects.get(code="38")
+    wards = list(Ward.objects.filter(code__in=PEAK_WARDS).order_by("code"))
+    counts = {"campaigns": 0, "tasks": 0}
+    peak, created = Campaign.objects.get_or_create(
+        name="60 ngày cao điểm xây dựng phố, thôn kiểu mẫu năm 2026",
+        city=city,
+        ward=None,
+        defaults={
+            "kind": Campaign.Kind.THEMATIC,
+            "start": date(2026, 3, 15),
+            "end": date(2026, 5, 15),
+            "goal": "Hoàn thành tiêu chí II (đời sống văn hóa) và III (môi trường) ở mọi thôn, tổ dân phố; "
+            "gắn biển tuyên truyền, đánh số nhà, hỗ trợ mỗi tổ dân phố 10 triệu đồng.",
+        },
+    )
+    if created:
+        counts["campaigns"] += 1
+        peak.wards.set(wards)
+        signs = Target.objects.create(campaign=peak, name="Biển tuyên truyền được gắn", unit="biển", value=50)
+        houses = Target.objects.create(campaign=peak, name="Tuyến phố được đánh số nhà", unit="tuyến", value=12)
+        money = Target.objects.create(campaign=peak, name="Kinh phí hỗ trợ tổ dân phố", unit="triệu đồng", value=120)
+        plan = [
+            ("Gắn biển tuyên truyền tại nhà văn hóa", signs, 20, date(2026, 3, 31), "done", 20),
+            ("Gắn biển tuyên truyền trên các trục phố chính", signs, 30, date(2026, 4, 20), "in_progress", 12),
+            ("Đánh số nhà các ngõ còn thiếu", houses, 6, date(2026, 4, 30), "done", 6),
+            ("Đánh số nhà khu dân cư mới", houses, 6, date(2026, 5, 10), "in_progress", 2),
+            ("Hỗ trợ 10 triệu đồng cho mỗi tổ dân phố khó khăn", money, 60, date(2026, 5, 15), "done", 60),
+            ("Vận động xã hội hóa kinh phí chỉnh trang", money, 60, date(2026, 5, 15), "open", 0),
+        ]
+        rng = random.Random(60)
+        for i, (title, target, value, due, status, reached) in enumerate(plan * 2):
+            ward = wards[i % len(wards)]
+            hoods = list(ward.neighbourhoods.current(due).order_by("search_key")[:4])
+            task = Task.objects.create(
+                campaign=peak,
+                target=target,
+                title=title,
+                ward=ward,
+                neighbourhood=rng.choice(hoods) if hoods else None,
+                assignee=_staff(ward),
+                start=date(2026, 3, 15),
+                due=due,
+                status=status,
+                progress=100 if status == "done" else round(100 * reached / value),
+                target_value=Decimal(value) / 2,
+                reached_value=Decimal(reached) / 2,
+                completed_at=timezone.make_aware(datetime.combine(due - timedelta(days=2), time(16)))
+                if status == "done"
+                else None,
+            )
+            counts["tasks"] += 1
+            if reached:
+                TaskUpdate.objects.create(
+                    task=task,
+                    author=task.assignee,
+                    text="Đã triển khai, báo cáo tại giao ban tuần.",
+                    figure=task.reached_value,
+                    progress=task.progress,
+                )
+    now_campaign, created = Campaign.objects.get_or_create(
+        name="Ra quân tổng vệ sinh môi trường chào năm mới",
+        city=city,
+        ward=None,
+        defaults={
+            "kind": Campaign.Kind.REGULAR,
+            "start": today.replace(day=1),
+            "end": today.replace(day=1) + timedelta(days=60),
+            "goal": "Mỗi thôn, tổ dân phố tổng vệ sinh 2 lần/tháng; xóa điểm tập kết rác tự phát.",
+        },
+    )
+    if created:
+        counts["campaigns"] += 1
+        now_campaign.wards.set(wards)
+        for i, ward in enumerate(wards):
+            for days, title in (
+                (-9, "Xóa điểm tập kết rác tự phát"),
+                (-2, "Tổng vệ sinh khu dân cư đợt 1"),
+                (2, "Trồng cây xanh tuyến đường trục"),
+                (20, "Tổng vệ sinh khu dân cư đợt 2"),
+            ):
+                Task.objects.create(
+                    campaign=now_campaign,
+                    title=title,
+                    ward=ward,
+                    assignee=_staff(ward),
+                    start=now_campaign.start,
+                    due=today + timedelta(days=days + i),
+                )
+                counts["tasks"] += 1
+    _commitments(city, wards, today)
+    _recognitions(city, today.year - 1)
+    _ratings(wards)
+    return counts
+
+
+def _commitments(city: City, wards: list[Ward], today: date) -> None:
+    request, created = CommitmentRequest.objects.get_or_create(
+        city=city,
+        topic=Topic.FIREWORKS,
+        title="Cam kết không sản xuất, buôn bán, sử dụng pháo nổ dịp Tết Đinh Mùi 2027",
+        defaults={"period_start": date(2026, 12, 15), "period_end": date(2027, 2, 21), "deadline": date(2026, 12, 10)},
+    )
+    if created:
+        request.wards.set(Ward.objects.filter(city=city, neighbourhoods__isnull=False).distinct())
+        for ward in wards[:2]:  # the third has not signed yet
+            Commitment.objects.create(
+                request=request,
+                ward=ward,
+                topic=Topic.FIREWORKS,
+                signer="Chủ tịch UBND " + ward.name,
+                signer_title="Chủ tịch UBND",
+                signed_on=min(today, date(2026, 12, 5)),
+                period_start=request.period_start,
+                period_end=request.period_end,
+            )
+    for ward in wards:
+        Commitment.objects.get_or_create(
+            ward=ward,
+            topic=Topic.FOOD_SAFETY,
+            period_start=date(2026, 1, 1),
+            period_end=date(2026, 2, 28),
+            defaults={
+                "signer": "Chủ tịch UBND " + ward.name,
+                "signer_title": "Chủ tịch UBND",
+                "signed_on": date(2025, 12, 28),
+                "outcome": Commitment.Outcome.KEPT,
+                "outcome_note": "Không xảy ra ngộ độc thực phẩm trong dịp Tết.",
+            },
+        )
+
+
+def _recognitions(city: City, year: int) -> None:
+    latest = (
+        Submission.objects.filter(
+            ward__city=city,
+            neighbourhood__isnull=False,
+            period__year=year,
+            period__kind="month",
+            status=Submission.Status.APPROVED,
+            is_complete=True,
+        )
+        .select_related("neighbourhood", "ward")
+        .order_by("neighbourhood_id", "-period__start")
+    )
+    seen = set()
+    for submission in latest:
+        if submission.neighbourhood_id in seen or len(seen) >= 6:
+            continue
+        seen.add(submission.neighbourhood_id)
+        Recognition.objects.get_or_create(
+            ward=submission.ward,
+            neighbourhood=submission.neighbourhood,
+            year=year,
+            title="Thôn, tổ dân phố kiểu mẫu",
+            defaults={
+                "status": Recognition.Status.CONFIRMED,
+                "decision_number": f"{1200 + len(seen)}/QĐ-UBND",
+                "decision_date": date(year + 1, 1, 15),
+                "signer": "Chủ tịch UBND tỉnh",
+            },
+        )
+
+
+def _ratings(wards: list[Ward]) -> None:
+    rng = random.Random(366)
+    for cell in PartyCell.objects.filter(ward__in=wards).order_by("pk"):
+        PartyCellRating.objects.get_or_create(
+            party_cell=cell,
+            year=2024,
+            defaults={
+                "scale": PartyCellRating.Scale.FOUR_LEVELS,
+                "members": rng.randint(8, 45),
+                "level": rng.choice(["excellent", "good", "good", "good", "fulfilled"]),
+            },
+        )
+        score = Decimal(rng.randint(62, 97))
+        PartyCellRating.objects.get_or_create(
+            party_cell=cell,
+            year=2025,
+            defaults={
+                "scale": PartyCellRating.Scale.POINTS,
+                "score": score,
+                "members": rng.randint(8, 45),
+                "level": PartyCellRating.level_for_score(score),
+            },
+        )

@@ -1,5 +1,6 @@
 """The site's URLs. Each app lists its own patterns; the three parts of campaigns/ share one
-namespace ("campaigns:…") and one prefix, so their addresses are the ones they had before the split."""
+namespace ("campaigns:…") and one prefix, so their addresses are the ones they had before the split;
+the unit pages composed in reports join the wards' namespace ("wards:…")."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -9,7 +10,14 @@ from campaigns.criteria import urls as criteria_urls
 from campaigns.movement import urls as movement_urls
 from campaigns.results import urls as results_urls
 from portal import views
+from reports import unit_pages
+from wards import urls as wards_urls
 
+units_patterns = [
+    *wards_urls.urlpatterns,
+    path("ward/<str:code>/", unit_pages.ward_detail, name="ward-detail"),
+    path("neighbourhood/<int:pk>/", unit_pages.neighbourhood_detail, name="neighbourhood-detail"),
+]
 campaigns_patterns = [*results_urls.urlpatterns, *criteria_urls.urlpatterns, *movement_urls.urlpatterns]
 
 urlpatterns = [
@@ -17,7 +25,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("units/", include("wards.urls")),
+    path("units/", include((units_patterns, "wards"))),
     path("results/", include((campaigns_patterns, "campaigns"))),
     path("dashboard/", include("reports.urls")),
     path("admin/", admin.site.urls),

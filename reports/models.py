@@ -6,12 +6,20 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.results.models import Period
+from portal import scope
 from wards.models import City, Ward
 
 
 class ReportQuerySet(models.QuerySet):
     def current(self):
         return self.filter(is_current=True)
+
+    def visible_to(self, user):
+        """City-wide reports hold every ward's figures: only city leaders and administrators read them."""
+        current = scope.scope_of(user)
+        if current.is_admin:
+            return self
+        return self.filter(Q(city_id__in=current.city_ids) | Q(ward_id__in=current.read_ward_ids))
 
 
 def report_file_path(instance: "Report", filename: str) -> str:

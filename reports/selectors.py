@@ -7,7 +7,7 @@ from django.db.models import F, OuterRef, Subquery
 
 from campaigns.criteria.evaluation import display, shortfall
 from campaigns.criteria.models import Criterion, Indicator
-from campaigns.results.models import CriterionResult, Period, Result, Submission
+from campaigns.results.models import CriterionResult, Period, Result, Submission, counted_q
 from wards.models import Neighbourhood, Ward
 
 
@@ -84,9 +84,7 @@ def neighbourhoods_by_closeness(ward: Ward, period: Period):
 
 
 # --- dashboards and summaries: set-based, a fixed number of queries whatever the size ---
-# They count submitted and approved results only: a draft is work in progress.
-
-REPORTED = (Submission.Status.SUBMITTED, Submission.Status.APPROVED)
+# They count the results that count (campaigns.results.models.counted_q): submitted and approved.
 
 
 def neighbourhood_set(period: Period, criteria_set_id: int | None = None, wards=None):
@@ -128,20 +126,20 @@ def ward_rows(wards, period: Period, criteria_set) -> list[dict]:
         .values("ward_id")
         .annotate(
             entered=Count("id"),
-            reported=Count("id", filter=Q(status__in=REPORTED)),
+            reported=Count("id", filter=counted_q()),
             approved=Count("id", filter=Q(status=Submission.Status.APPROVED)),
-            complete=Count("id", filter=Q(is_complete=True, status__in=REPORTED)),
+            complete=Count("id", filter=counted_q() & Q(is_complete=True)),
         )
     }
     heat: dict[int, dict[int, int]] = {}
     for row in (
-        CriterionResult.objects.filter(
+        CriterionResult.objects.counted()
+        .filter(
             submission__period=period,
             submission__ward_id__in=ids,
             submission__neighbourhood__isnull=False,
             submission__criteria_set=criteria_set,
             is_met=True,
-            submission__status__in=REPORTED,
         )
         .values("submission__ward_id", "criterion_id")
         .annotate(n=Count("id"))
@@ -174,12 +172,12 @@ def criterion_shares(wards, period: Period, criteria_set) -> list[dict]:
 
     counts = {
         row["criterion_id"]: row
-        for row in CriterionResult.objects.filter(
+        for row in CriterionResult.objects.counted()
+        .filter(
             submission__period=period,
             submission__ward__in=wards,
             submission__neighbourhood__isnull=False,
             submission__criteria_set=criteria_set,
-            submission__status__in=REPORTED,
         )
         .values("criterion_id")
         .annotate(met=Count("id", filter=Q(is_met=True)), assessed=Count("id"))
@@ -205,8 +203,8 @@ def monthly_trend(wards, period: Period, criteria_set, months: int = 12) -> list
         )
         .values("period_id")
         .annotate(
-            reported=Count("id", filter=Q(status__in=REPORTED)),
-            complete=Count("id", filter=Q(is_complete=True, status__in=REPORTED)),
+            reported=Count("id", filter=counted_q()),
+            complete=Count("id", filter=counted_q() & Q(is_complete=True)),
         )
     }
     return [

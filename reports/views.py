@@ -13,11 +13,13 @@ from django.views.decorators.http import require_POST
 
 from campaigns.criteria.models import CriteriaSet, Criterion, Level
 from campaigns.results import periods
-from campaigns.results.models import CriterionResult, Period, Submission
+from campaigns.results.models import COUNTED_STATUSES, CriterionResult, Period, Submission
 from portal import scope
 from reports import selectors
 from reports.filters import DashboardWardFilter
 from reports.models import Report
+from wards.models import City, Ward
+from wards.selectors import get_city_for_user, get_ward_for_user
 
 SORTS = {
     "name": lambda r: r["ward"].search_key,
@@ -55,19 +57,19 @@ def _pct(part: int, whole: int) -> float:
 def city_dashboard(request):
     user_scope = scope.scope_of(request.user)
     if not (user_scope.is_admin or user_scope.city_ids):
-        wards = list(scope.wards_visible_to(request.user)[:2])
+        wards = list(Ward.objects.visible_to(request.user)[:2])
         if len(wards) == 1:
             return redirect("reports:ward-dashboard", code=wards[0].code)
         if not wards:
             raise Http404
     if request.GET.get("city"):
-        city = scope.get_city_for_user(request.user, request.GET["city"])
+        city = get_city_for_user(request.user, request.GET["city"])
     else:
-        city = scope.cities_visible_to(request.user).order_by("pk").first()
+        city = City.objects.visible_to(request.user).order_by("pk").first()
     if city is None:
         raise Http404
     period = _period(request)
-    wards = scope.wards_visible_to(request.user).filter(city=city)
+    wards = Ward.objects.visible_to(request.user).filter(city=city)
     criteria_set = selectors.neighbourhood_set(period, _int(request.GET.get("set")), wards)
     filterset = DashboardWardFilter(request.GET, queryset=wards)
     shown = filterset.qs
@@ -172,9 +174,9 @@ def _export(table, rows, shares, trend, criteria_set, period):
 
 @login_required
 def ward_dashboard(request, code: str):
-    ward = scope.get_ward_for_user(request.user, code)
+    ward = get_ward_for_user(request.user, code)
     period = _period(request)
-    single = scope.wards_visible_to(request.user).filter(pk=ward.pk)
+    single = Ward.objects.visible_to(request.user).filter(pk=ward.pk)
     criteria_set = selectors.neighbourhood_set(period, _int(request.GET.get("set")), single)
     hoods = selectors.neighbourhoods_by_closeness(ward, period)
     criteria = list(criteria_set.criteria.all()) if criteria_set else []
@@ -214,7 +216,7 @@ def ward_dashboard(request, code: str):
             "chart": _chart_data(shares, trend),
             "units": len(rows),
             "complete": sum(1 for r in rows if r["hood"].is_complete),
-            "reported": sum(1 for r in rows if r["hood"].status in selectors.REPORTED),
+            "reported": sum(1 for r in rows if r["hood"].status in COUNTED_STATUSES),
             "months": Period.objects.filter(kind=Period.Kind.MONTH, start__lte=periods.current_month().start).order_by(
                 "-start"
             )[:24],
@@ -228,8 +230,8 @@ def criterion_units(request, pk: int):
     criterion = get_object_or_404(Criterion.objects.select_related("criteria_set"), pk=pk)
     period = _period(request)
     outcomes = (
-        CriterionResult.objects.filter(criterion=criterion, submission__period=period)
-        .filter(submission__in=scope.submissions_visible_to(request.user))
+        CriterionResult.objects.visible_to(request.user)
+        .filter(criterion=criterion, submission__period=period)
         .select_related("submission__neighbourhood", "submission__ward")
         .order_by("is_met", "submission__ward__search_key", "submission__neighbourhood__search_key")
     )
@@ -253,15 +255,15 @@ def criterion_units(request, pk: int):
 def _report_scope(request):
     """The city and, for ward users, the ward whose reports this user reads and may build."""
     user_scope = scope.scope_of(request.user)
-    city = scope.cities_visible_to(request.user).order_by("pk").first()
+    city = City.objects.visible_to(request.user).order_by("pk").first()
     if city is None:
         raise Http404
     ward_code = request.GET.get("ward") or request.POST.get("ward")
     if ward_code:
-        return city, scope.get_ward_for_user(request.user, ward_code)
+        return city, get_ward_for_user(request.user, ward_code)
     if user_scope.is_admin or city.pk in user_scope.city_ids:
         return city, None
-    ward = scope.wards_visible_to(request.user).order_by("search_key").first()
+    ward = Ward.objects.visible_to(request.user).order_by("search_key").first()
     if ward is None:
         raise Http404
     return city, ward
@@ -271,7 +273,7 @@ def _report_scope(request):
 def report_list(request):
     city, ward = _report_scope(request)
     reports = (
-        scope.reports_visible_to(request.user)
+        Report.objects.visible_to(request.user)
         .filter(city=city, ward=ward)
         .select_related("period", "ward", "city", "requested_by")
         .order_by("-period__start", "-requested_at")
@@ -314,7 +316,7 @@ def report_build_now(request):
 @login_required
 def report_detail(request, pk: int):
     report = get_object_or_404(
-        scope.reports_visible_to(request.user).select_related("period", "ward", "city", "requested_by"), pk=pk
+        Report.objects.visible_to(request.user).select_related("period", "ward", "city", "requested_by"), pk=pk
     )
     current = None
     if report.state == Report.State.FAILED:
@@ -327,7 +329,7 @@ def report_detail(request, pk: int):
 
 @login_required
 def report_file(request, pk: int, fmt: str):
-    report = get_object_or_404(scope.reports_visible_to(request.user), pk=pk, state=Report.State.DONE)
+    report = get_object_or_404(Report.objects.visible_to(request.user), pk=pk, state=Report.State.DONE)
     field = {"xlsx": report.xlsx, "pdf": report.pdf}.get(fmt)
     if not field:
         raise Http404

@@ -1,45 +1,27 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from portal.numbers import parse_number
+from portal.numbers import NumberField
+from portal.uploads import check_upload
+from wards import imports
 from wards.models import Profile
 
 
-class WholeNumberField(forms.IntegerField):
-    """An integer typed the Vietnamese way: "1.234" is one thousand two hundred thirty-four."""
-
-    default_error_messages = {"invalid": _("Enter a whole number, e.g. 1.234.")}
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        try:
-            number = parse_number(value)
-        except ValueError:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
-        if number != number.to_integral_value():
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return int(number)
-
-    def widget_attrs(self, widget):
-        attrs = super().widget_attrs(widget)
-        attrs.update({"inputmode": "numeric"})
-        return attrs
+def _figure(label, **kwargs) -> NumberField:
+    """A figure of a unit's profile: a whole number typed the Vietnamese way ("1.234"), never negative."""
+    message = _("Enter a whole number, e.g. 1.234.")
+    return NumberField(
+        label=label, whole=True, min_value=0, error_messages={"invalid": message, "whole": message}, **kwargs
+    )
 
 
 class ProfileForm(forms.Form):
-    households = WholeNumberField(label=_("Households"), min_value=0)
-    people = WholeNumberField(label=_("People"), min_value=0)
-    poor_households = WholeNumberField(label=_("Poor households"), min_value=0, initial=0)
-    near_poor_households = WholeNumberField(label=_("Near-poor households"), min_value=0, initial=0)
-    party_members = WholeNumberField(label=_("Party members"), min_value=0, initial=0)
+    households = _figure(_("Households"))
+    people = _figure(_("People"))
+    poor_households = _figure(_("Poor households"), initial=0)
+    near_poor_households = _figure(_("Near-poor households"), initial=0)
+    party_members = _figure(_("Party members"), initial=0)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # A plain text box: number inputs on phones refuse "1.234".
-        for name in Profile.FIGURES:
-            self.fields[name].widget = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
 
     def clean(self):
         data = super().clean()
@@ -74,8 +56,5 @@ class NeighbourhoodImportForm(forms.Form):
 
     def clean_file(self):
         f = self.cleaned_data["file"]
-        if not f.name.lower().endswith((".csv", ".xlsx")):
-            raise forms.ValidationError(_("Only .csv and .xlsx files can be imported."))
-        if f.size > 10 * 1024 * 1024:
-            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        check_upload(f, imports.UPLOAD)
         return f

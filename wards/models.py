@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from portal import scope
+from portal.scope import Role, WardScopedQuerySet
 from portal.vietnamese import fold, nfc
 
 
@@ -29,6 +31,23 @@ class UnitQuerySet(models.QuerySet):
         return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on)).filter(
             Q(valid_to__isnull=True) | Q(valid_to__gt=on)
         )
+
+
+class CityQuerySet(UnitQuerySet):
+    def visible_to(self, user):
+        """Cities a user reads: all for administrators, their own for leaders, their ward's city for ward users."""
+        current = scope.scope_of(user)
+        if current.is_admin:
+            return self
+        return self.filter(Q(id__in=current.city_ids) | Q(wards__id__in=current.read_ward_ids)).distinct()
+
+
+class WardQuerySet(UnitQuerySet, WardScopedQuerySet):
+    ward_path = ""
+
+
+class NeighbourhoodQuerySet(UnitQuerySet, WardScopedQuerySet):
+    ward_path = "ward"
 
 
 class Unit(models.Model):
@@ -74,6 +93,8 @@ class City(Unit):
     code = models.CharField(_("official code"), max_length=10, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.PROVINCE)
 
+    objects = CityQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("city or province")
         verbose_name_plural = _("cities and provinces")
@@ -99,6 +120,8 @@ class Ward(Unit):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     zone = models.CharField(_("zone"), max_length=20, choices=Zone.choices, default=Zone.PLAINS)
 
+    objects = WardQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("ward or commune")
         verbose_name_plural = _("wards and communes")
@@ -117,6 +140,8 @@ class Neighbourhood(Unit):
 
     ward = models.ForeignKey(Ward, on_delete=models.PROTECT, related_name="neighbourhoods", verbose_name=_("ward"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+
+    objects = NeighbourhoodQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("neighbourhood")
@@ -145,6 +170,8 @@ class PartyCell(Unit):
         verbose_name=_("neighbourhood"),
     )
 
+    objects = NeighbourhoodQuerySet.as_manager()  # party cells belong to a ward the same way
+
     class Meta:
         verbose_name = _("party cell")
         verbose_name_plural = _("party cells")
@@ -154,6 +181,12 @@ class PartyCell(Unit):
 class ProfileQuerySet(models.QuerySet):
     def for_year(self, year: int):
         return self.filter(year=year)
+
+    def visible_to(self, user):
+        """Profiles of the wards a user reads and of their neighbourhoods."""
+        if scope.scope_of(user).is_admin:
+            return self
+        return self.filter(scope.ward_filter(user, via="ward") | scope.ward_filter(user, via="neighbourhood__ward"))
 
 
 class Profile(models.Model):
@@ -226,13 +259,8 @@ class Profile(models.Model):
 class Membership(models.Model):
     """A user's role in a unit. Scope follows from these rows (portal/scope.py)."""
 
-    class Role(models.TextChoices):
-        WARD_STAFF = "ward_staff", _("Ward staff")
-        WARD_LEADER = "ward_leader", _("Ward leader")
-        CITY_LEADER = "city_leader", _("City leader")
-        ADMIN = "admin", _("Administrator")
-
-    WARD_ROLES = (Role.WARD_STAFF, Role.WARD_LEADER)
+    Role = Role  # the roles are scope's to define (portal/scope.py)
+    WARD_ROLES = scope.WARD_ROLES
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")

@@ -10,26 +10,25 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from campaigns.movement import services as movement
-from campaigns.movement.models import PartyCellRating
-from campaigns.results import periods
 from portal import scope
 from portal.models import HistoryEntry
-from reports import selectors
-from wards.filters import NeighbourhoodFilter, WardFilter
+from wards.filters import WardFilter
 from wards.forms import NeighbourhoodImportForm, ProfileForm
 from wards.imports import import_neighbourhoods
-from wards.models import Profile
+from wards.models import City, Neighbourhood, Profile, Ward
+from wards.selectors import get_city_for_user, get_neighbourhood_for_user, get_ward_for_user
 from wards.services import ConflictError, profile_save
 
 PAGE_SIZE = 50
 
 
-def _page(request, queryset):
+def page_of(request, queryset):
+    """One page of a unit list (the page number from ?page=)."""
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def _profile_year(request) -> int:
+def profile_year(request) -> int:
+    """The profile year a unit page shows (?year=, this year by default)."""
     try:
         year = int(request.GET.get("year", ""))
     except ValueError:
@@ -37,7 +36,8 @@ def _profile_year(request) -> int:
     return year if 2000 <= year <= 2100 else date.today().year
 
 
-def _profile_figure(unit_field: str, figure: str, year: int):
+def profile_figure(unit_field: str, figure: str, year: int):
+    """One figure of each unit's profile for `year`, as a subquery to annotate a unit list with."""
     return Subquery(
         Profile.objects.filter(**{unit_field: OuterRef("pk")}, year=year).values(figure)[:1],
         output_field=IntegerField(),
@@ -46,7 +46,7 @@ def _profile_figure(unit_field: str, figure: str, year: int):
 
 @login_required
 def city_list(request):
-    cities = scope.cities_visible_to(request.user).annotate(
+    cities = City.objects.visible_to(request.user).annotate(
         ward_count=Count("wards", filter=scope.scope_of(request.user).ward_q("wards__"), distinct=True)
     )
     return render(request, "wards/city_list.html", {"cities": cities})
@@ -54,16 +54,16 @@ def city_list(request):
 
 @login_required
 def city_detail(request, code: str):
-    city = scope.get_city_for_user(request.user, code)
-    year = _profile_year(request)
+    city = get_city_for_user(request.user, code)
+    year = profile_year(request)
     wards = (
-        scope.wards_visible_to(request.user)
+        Ward.objects.visible_to(request.user)
         .filter(city=city)
         .annotate(
             neighbourhood_count=Count("neighbourhoods", filter=Q(neighbourhoods__valid_to__isnull=True), distinct=True),
             party_cell_count=Count("party_cells", distinct=True),
-            households=_profile_figure("ward", "households", year),
-            people=_profile_figure("ward", "people", year),
+            households=profile_figure("ward", "households", year),
+            people=profile_figure("ward", "people", year),
         )
         .order_by("search_key")
     )
@@ -74,81 +74,8 @@ def city_detail(request, code: str):
         {
             "city": city,
             "filter": filterset,
-            "page": _page(request, filterset.qs),
+            "page": page_of(request, filterset.qs),
             "year": year,
-        },
-    )
-
-
-def _with_latest_rating(cells):
-    """Each party cell with its most recent yearly rating (one query for all of them)."""
-    latest = PartyCellRating.objects.filter(party_cell=OuterRef("pk")).order_by("-year")
-    return cells.annotate(
-        rating_year=Subquery(latest.values("year")[:1]),
-        rating_level=Subquery(latest.values("level")[:1]),
-        rating_score=Subquery(latest.values("score")[:1]),
-    )
-
-
-def _gaps(unit) -> dict:
-    submission = selectors.latest_submission(unit)
-    return {"gap_submission": submission, "gaps": selectors.unit_gaps(submission) if submission else []}
-
-
-@login_required
-def ward_detail(request, code: str):
-    ward = scope.get_ward_for_user(request.user, code)
-    year = _profile_year(request)
-    period = periods.current_month()
-    closeness = selectors.neighbourhoods_by_closeness(ward, period)
-    neighbourhoods = ward.neighbourhoods.annotate(
-        households=_profile_figure("neighbourhood", "households", year),
-        people=_profile_figure("neighbourhood", "people", year),
-        poor_households=_profile_figure("neighbourhood", "poor_households", year),
-        party_cell_count=Count("party_cells"),
-    ).order_by("search_key")
-    filterset = NeighbourhoodFilter(request.GET, queryset=neighbourhoods)
-    return render(
-        request,
-        "wards/ward_detail.html",
-        {
-            "ward": ward,
-            "year": year,
-            "filter": filterset,
-            "page": _page(request, filterset.qs),
-            "party_cells": _with_latest_rating(ward.party_cells.select_related("neighbourhood").order_by("search_key")),
-            "rating_year": date.today().year - 1,
-            "profiles": ward.profiles.order_by("-year"),
-            "successors": ward.successors.all(),
-            "predecessors": ward.predecessors.all(),
-            "can_edit": scope.can_edit_ward(request.user, ward),
-            "period": period,
-            "closeness": closeness[:100],
-            "recognitions": movement.recognitions_confirmed_for(ward),
-            **_gaps(ward),
-        },
-    )
-
-
-@login_required
-def neighbourhood_detail(request, pk: int):
-    hood = scope.get_neighbourhood_for_user(request.user, pk)
-    profiles = list(hood.profiles.order_by("-year"))
-    return render(
-        request,
-        "wards/neighbourhood_detail.html",
-        {
-            "hood": hood,
-            "ward": hood.ward,
-            "profiles": profiles,
-            "party_cells": _with_latest_rating(hood.party_cells.all()),
-            "successors": hood.successors.all(),
-            "predecessors": hood.predecessors.all(),
-            "history": HistoryEntry.objects.for_object(hood)[:20],
-            "can_edit": scope.can_edit_ward(request.user, hood.ward),
-            "this_year": date.today().year,
-            "recognitions": movement.recognitions_confirmed_for(hood),
-            **_gaps(hood),
         },
     )
 
@@ -213,7 +140,7 @@ def _profile_edit(request, *, ward, neighbourhood, year: int, back: str):
 
 @login_required
 def ward_profile_edit(request, code: str, year: int):
-    ward = scope.get_ward_for_user(request.user, code)
+    ward = get_ward_for_user(request.user, code)
     return _profile_edit(
         request, ward=ward, neighbourhood=None, year=year, back=reverse("wards:ward-detail", args=[ward.code])
     )
@@ -221,7 +148,7 @@ def ward_profile_edit(request, code: str, year: int):
 
 @login_required
 def neighbourhood_profile_edit(request, pk: int, year: int):
-    hood = scope.get_neighbourhood_for_user(request.user, pk)
+    hood = get_neighbourhood_for_user(request.user, pk)
     return _profile_edit(
         request,
         ward=hood.ward,
@@ -233,7 +160,7 @@ def neighbourhood_profile_edit(request, pk: int, year: int):
 
 @login_required
 def neighbourhood_import(request, code: str):
-    ward = scope.get_ward_for_user(request.user, code)
+    ward = get_ward_for_user(request.user, code)
     scope.require_edit(request.user, ward)
     result = None
     if request.method == "POST":
@@ -245,7 +172,7 @@ def neighbourhood_import(request, code: str):
                 filename=upload.name,
                 content=upload.read(),
                 year=form.cleaned_data["year"],
-                wards=scope.editable_wards(request.user).filter(pk=ward.pk),
+                wards=Ward.objects.editable_by(request.user).filter(pk=ward.pk),
             )
             if result.ok:
                 messages.success(
@@ -273,8 +200,8 @@ def search(request):
     q = request.GET.get("q", "").strip()
     wards = neighbourhoods = []
     if q:
-        wards = scope.wards_visible_to(request.user).search(q).select_related("city").order_by("search_key")[:50]
+        wards = Ward.objects.visible_to(request.user).search(q).select_related("city").order_by("search_key")[:50]
         neighbourhoods = (
-            scope.neighbourhoods_visible_to(request.user).search(q).select_related("ward").order_by("search_key")[:50]
+            Neighbourhood.objects.visible_to(request.user).search(q).select_related("ward").order_by("search_key")[:50]
         )
     return render(request, "wards/search.html", {"q": q, "wards": wards, "neighbourhoods": neighbourhoods})

@@ -3,22 +3,14 @@
 from decimal import Decimal
 
 from django import forms
-from django.utils.formats import date_format, get_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.criteria.evaluation import IndicatorKind
 from campaigns.criteria.models import CriteriaSet, Indicator
 from portal.dates import DATE_INPUT, date_field
-from portal.numbers import parse_number
+from portal.numbers import NumberField
 from wards.models import Ward
-
-
-def number_text(value) -> str:
-    """A threshold as people type it back: 1,5 in Vietnamese, 1.5 in English, never grouped (1500)."""
-    if value is None or value == "":
-        return ""
-    text = format(Decimal(str(value)).normalize(), "f")
-    return text.replace(".", get_format("DECIMAL_SEPARATOR"))
 
 
 def threshold_json(value: Decimal) -> str:
@@ -57,32 +49,15 @@ class NewVersionForm(forms.Form):
         return data
 
 
-class ThresholdField(forms.CharField):
-    """A decimal typed the Vietnamese way (1,5 or 1.234) or the English way (1.5)."""
-
-    default_error_messages = {"invalid": _("“%(value)s” is not a number. Write it like 1,5 or 90.")}
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
-        super().__init__(**kwargs)
-
-    def prepare_value(self, value):
-        return number_text(value) if isinstance(value, Decimal | int | float) else value
-
-    def to_python(self, value):
-        text = super().to_python(value)
-        if not text:
-            return None
-        try:
-            number = parse_number(text)
-        except ValueError:
-            raise forms.ValidationError(
-                self.error_messages["invalid"], code="invalid", params={"value": text}
-            ) from None
-        if number.normalize().as_tuple().exponent < -4 or abs(number) >= Decimal(10) ** 14:
-            raise forms.ValidationError(_("At most 14 digits before and 4 after the decimal point."), code="invalid")
-        return number
+def threshold_field(**kwargs) -> NumberField:
+    """A threshold: a decimal as the indicator column holds it (14 digits before the point, 4 after)."""
+    return NumberField(
+        required=False,
+        max_digits=18,
+        decimal_places=4,
+        error_messages={"invalid": _("“%(value)s” is not a number. Write it like 1,5 or 90.")},
+        **kwargs,
+    )
 
 
 def _check(kind: str, number: Decimal | None) -> str | None:
@@ -103,7 +78,7 @@ def _check(kind: str, number: Decimal | None) -> str | None:
 class IndicatorThresholdForm(forms.Form):
     """The default threshold, one per zone (empty: the default applies) and the example flag."""
 
-    threshold = ThresholdField(label=_("Threshold"), help_text=_("Empty: any value meets the indicator."))
+    threshold = threshold_field(label=_("Threshold"), help_text=_("Empty: any value meets the indicator."))
     threshold_is_example = forms.BooleanField(
         label=_("Example threshold"),
         required=False,
@@ -123,7 +98,7 @@ class IndicatorThresholdForm(forms.Form):
             self.fields["threshold"].help_text = _("1: met when the answer is yes (also when empty); 0: when no.")
         zones = indicator.zone_thresholds or {}
         for zone, label in Ward.Zone.choices:
-            self.fields[f"zone_{zone}"] = ThresholdField(
+            self.fields[f"zone_{zone}"] = threshold_field(
                 label=_("Threshold, %(zone)s") % {"zone": label},
                 help_text=_("Empty: the threshold above applies."),
                 initial=Decimal(str(zones[zone])) if zone in zones else None,

@@ -1,20 +1,17 @@
-"""Criteria sets from YAML files (campaigns/criteria/*.yaml) and new versions of a set."""
+"""Criteria sets from YAML files (campaigns/criteria/sets/*.yaml). New versions: campaigns.criteria.services."""
 
 import hashlib
 import json
-from datetime import date
 from decimal import Decimal
 
 import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.criteria.evaluation import Comparator, IndicatorKind, Rule
 from campaigns.criteria.models import CriteriaSet, Criterion, Indicator, Level
-from portal.models import history_record
 from portal.vietnamese import nfc
 
 
@@ -70,23 +67,7 @@ def criteria_set_load(data: dict) -> tuple[CriteriaSet, str]:
                 _("Set %(code)s version %(version)s already has results; give the changed file a new version.")
                 % {"code": code, "version": version}
             )
-        document = data.get("document", {})
-        fields = {
-            "name": nfc(data["name"]),
-            "level": _choice(data["level"], Level, CriteriaSet._meta.get_field("level").verbose_name, code),
-            "unit_kinds": list(data.get("unit_kinds", [])),
-            "document_number": document.get("number", ""),
-            "document_date": document.get("date"),
-            "issuer": nfc(document.get("issuer", "")),
-            "effective_from": data["effective_from"],
-            "effective_to": data.get("effective_to"),
-            "source": (data.get("source") or "").strip(),
-            "content_hash": digest,
-        }
-        if data.get("replaces"):
-            fields["replaces"] = _earlier_set(data["replaces"], code, version)
-        if data.get("extends"):
-            fields["extends"] = _earlier_set(data["extends"], code, version)
+        fields = _set_fields(data, code, version, digest)
         if existing and fields["effective_to"] is None and existing.replaced_by.exists():
             fields["effective_to"] = existing.effective_to  # ended by the version that replaced it
         if existing:
@@ -102,101 +83,76 @@ def criteria_set_load(data: dict) -> tuple[CriteriaSet, str]:
                 Q(effective_to__isnull=True) | Q(effective_to__gt=fields["effective_from"])
             ).update(effective_to=fields["effective_from"])
         for c_order, c in enumerate(data.get("criteria", []), start=1):
-            where = f"{code} {_('criterion')} {c['number']}"
-            rule = _choice(c.get("rule", Rule.ALL), Rule, Criterion._meta.get_field("rule").verbose_name, where)
-            _check_rule(rule, c, where)
-            criterion = Criterion.objects.create(
-                criteria_set=criteria_set,
-                number=str(c["number"]),
-                name=nfc(c["name"]),
-                group=nfc(c.get("group", "")),
-                order=c_order,
-                rule=rule,
-                k=c.get("k"),
-                min_points=c.get("min_points"),
-            )
-            for i_order, i in enumerate(c.get("indicators", []), start=1):
-                where = f"{code} {i['code']}"
-                Indicator.objects.create(
-                    criterion=criterion,
-                    code=str(i["code"]),
-                    name=nfc(i["name"]),
-                    kind=_choice(i["kind"], IndicatorKind, Indicator._meta.get_field("kind").verbose_name, where),
-                    unit=i.get("unit", ""),
-                    comparator=_choice(
-                        i.get("comparator", Comparator.GTE),
-                        Comparator,
-                        Indicator._meta.get_field("comparator").verbose_name,
-                        where,
-                    ),
-                    threshold=None if i.get("threshold") is None else Decimal(str(i["threshold"])),
-                    zone_thresholds={k: str(v) for k, v in (i.get("zones") or {}).items()},
-                    threshold_is_example=bool(i.get("example", False)),
-                    max_points=i.get("max_points"),
-                    frequency=_choice(
-                        i.get("frequency", Indicator.Frequency.MONTHLY),
-                        Indicator.Frequency,
-                        Indicator._meta.get_field("frequency").verbose_name,
-                        where,
-                    ),
-                    source=_choice(
-                        i.get("source", ""), Indicator.Source, Indicator._meta.get_field("source").verbose_name, where
-                    ),
-                    bounded_by=_choice(
-                        i.get("bounded_by", ""),
-                        Indicator.Bound,
-                        Indicator._meta.get_field("bounded_by").verbose_name,
-                        where,
-                    ),
-                    order=i_order,
-                )
+            _criterion_create(criteria_set, c, c_order, code)
         return criteria_set, outcome
+
+
+def _set_fields(data: dict, code: str, version: int, digest: str) -> dict:
+    """The set's own fields as the file gives them (the sets it replaces and extends looked up)."""
+    document = data.get("document", {})
+    fields = {
+        "name": nfc(data["name"]),
+        "level": _choice(data["level"], Level, CriteriaSet._meta.get_field("level").verbose_name, code),
+        "unit_kinds": list(data.get("unit_kinds", [])),
+        "document_number": document.get("number", ""),
+        "document_date": document.get("date"),
+        "issuer": nfc(document.get("issuer", "")),
+        "effective_from": data["effective_from"],
+        "effective_to": data.get("effective_to"),
+        "source": (data.get("source") or "").strip(),
+        "content_hash": digest,
+    }
+    if data.get("replaces"):
+        fields["replaces"] = _earlier_set(data["replaces"], code, version)
+    if data.get("extends"):
+        fields["extends"] = _earlier_set(data["extends"], code, version)
+    return fields
+
+
+def _criterion_create(criteria_set: CriteriaSet, c: dict, order: int, code: str) -> Criterion:
+    """One criterion of the file with its indicators, in the file's order."""
+    where = f"{code} {_('criterion')} {c['number']}"
+    rule = _choice(c.get("rule", Rule.ALL), Rule, Criterion._meta.get_field("rule").verbose_name, where)
+    _check_rule(rule, c, where)
+    criterion = Criterion.objects.create(
+        criteria_set=criteria_set,
+        number=str(c["number"]),
+        name=nfc(c["name"]),
+        group=nfc(c.get("group", "")),
+        order=order,
+        rule=rule,
+        k=c.get("k"),
+        min_points=c.get("min_points"),
+    )
+    for i_order, i in enumerate(c.get("indicators", []), start=1):
+        _indicator_create(criterion, i, i_order, code)
+    return criterion
+
+
+def _indicator_create(criterion: Criterion, i: dict, order: int, code: str) -> Indicator:
+    where = f"{code} {i['code']}"
+
+    def choice(key: str, choices, default):
+        return _choice(i.get(key, default), choices, Indicator._meta.get_field(key).verbose_name, where)
+
+    return Indicator.objects.create(
+        criterion=criterion,
+        code=str(i["code"]),
+        name=nfc(i["name"]),
+        kind=_choice(i["kind"], IndicatorKind, Indicator._meta.get_field("kind").verbose_name, where),
+        unit=i.get("unit", ""),
+        comparator=choice("comparator", Comparator, Comparator.GTE),
+        threshold=None if i.get("threshold") is None else Decimal(str(i["threshold"])),
+        zone_thresholds={k: str(v) for k, v in (i.get("zones") or {}).items()},
+        threshold_is_example=bool(i.get("example", False)),
+        max_points=i.get("max_points"),
+        frequency=choice("frequency", Indicator.Frequency, Indicator.Frequency.MONTHLY),
+        source=choice("source", Indicator.Source, ""),
+        bounded_by=choice("bounded_by", Indicator.Bound, ""),
+        order=order,
+    )
 
 
 def criteria_set_load_file(path) -> tuple[CriteriaSet, str]:
     with open(path, encoding="utf-8") as f:
         return criteria_set_load(yaml.safe_load(f))
-
-
-def criteria_set_new_version(*, criteria_set: CriteriaSet, user, effective_from: date | None = None) -> CriteriaSet:
-    """Copy a set into its next version, in force from `effective_from`; the old one ends the day before.
-
-    Results already entered keep pointing at the old version.
-    """
-    effective_from = effective_from or timezone.localdate()
-    with transaction.atomic():
-        latest = CriteriaSet.objects.select_for_update().filter(code=criteria_set.code).order_by("-version").first()
-        if latest.pk != criteria_set.pk:  # copying v1 while v2 exists would leave v2 in force forever
-            raise ValidationError(
-                _("Version %(version)s of this set already exists: copy the latest version instead.")
-                % {"version": latest.version}
-            )
-        if effective_from <= criteria_set.effective_from:
-            raise ValidationError(_("The new version must come into force after this one."))
-        copy = CriteriaSet.objects.create(
-            code=criteria_set.code,
-            version=latest.version + 1,
-            name=criteria_set.name,
-            level=criteria_set.level,
-            unit_kinds=list(criteria_set.unit_kinds),
-            document_number=criteria_set.document_number,
-            document_date=criteria_set.document_date,
-            issuer=criteria_set.issuer,
-            effective_from=effective_from,
-            replaces=criteria_set,
-            extends=criteria_set.extends,
-            source=criteria_set.source,
-        )
-        for criterion in criteria_set.criteria.prefetch_related("indicators"):
-            indicators = list(criterion.indicators.all())
-            criterion.pk, criterion.criteria_set = None, copy
-            criterion.save()
-            for indicator in indicators:
-                indicator.pk, indicator.criterion = None, criterion
-                indicator.save()
-        if criteria_set.effective_to is None or criteria_set.effective_to > effective_from:
-            CriteriaSet.objects.filter(pk=criteria_set.pk).update(effective_to=effective_from)
-        history_record(
-            obj=copy, user=user, action="new_version", changes={"version": [criteria_set.version, copy.version]}
-        )
-        return copy

@@ -1,9 +1,9 @@
 """Criteria sets in the portal.
 
 Everyone with a scope reads the sets, their criteria and thresholds. Administrators
-copy a set into a new version (campaigns.loading.criteria_set_new_version) and change
-an indicator's thresholds, but only on a set no result points at yet: a set with
-results is a legal instrument that was applied, so it changes by a new version.
+copy a set into a new version and change an indicator's thresholds (both in
+campaigns.criteria.services), the thresholds only on a set no result points at yet:
+a set with results is a legal instrument that was applied, so it changes by a new version.
 """
 
 from decimal import Decimal
@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,11 +23,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from campaigns.criteria.evaluation import IndicatorKind, display
 from campaigns.criteria.forms import IndicatorThresholdForm, NewVersionForm
-from campaigns.criteria.loading import criteria_set_new_version
 from campaigns.criteria.models import CriteriaSet, Indicator, Level
-from campaigns.results.models import Submission
+from campaigns.criteria.services import criteria_set_new_version, indicator_threshold_change
 from portal import scope
-from portal.models import HistoryEntry, history_record
+from portal.models import HistoryEntry
 from wards.models import Neighbourhood, Ward
 
 HISTORY_SHOWN = 50
@@ -81,7 +80,8 @@ def set_list(request):
         CriteriaSet.objects.annotate(
             criteria_count=Count("criteria", distinct=True),
             indicator_count=Count("criteria__indicators", distinct=True),
-            results_exist=Exists(Submission.objects.filter(criteria_set=OuterRef("pk"))),
+            # Through the reverse relation: the criteria layer never imports the results it is used by.
+            results_exist=Exists(CriteriaSet.objects.filter(pk=OuterRef("pk"), submissions__isnull=False)),
         ).order_by("level", "code", "-version")
     )
     for criteria_set in sets:
@@ -185,30 +185,6 @@ def _refuse_changes(request, criteria_set: CriteriaSet):
     return redirect(reverse("campaigns:set-detail", args=[criteria_set.pk]) + "#new-version")
 
 
-def _value_text(indicator: Indicator, value) -> str | None:
-    return None if value is None else display(indicator.kind, value)
-
-
-def _changes(indicator: Indicator, form: IndicatorThresholdForm) -> dict:
-    """{field: [old, new]} as people read them, for the history."""
-    changes = {}
-    old, new = indicator.threshold, form.cleaned_data["threshold"]
-    if old != new:
-        changes["threshold"] = [_value_text(indicator, old), _value_text(indicator, new)]
-    old_zones, new_zones = indicator.zone_thresholds or {}, form.zone_thresholds()
-    for zone in sorted(set(old_zones) | set(new_zones)):
-        before = None if zone not in old_zones else Decimal(str(old_zones[zone]))
-        after = None if zone not in new_zones else Decimal(new_zones[zone])
-        if before != after:
-            changes[f"zone_thresholds.{zone}"] = [_value_text(indicator, before), _value_text(indicator, after)]
-    if indicator.threshold_is_example != form.cleaned_data["threshold_is_example"]:
-        changes["threshold_is_example"] = [
-            _("Yes") if indicator.threshold_is_example else _("No"),
-            _("Yes") if form.cleaned_data["threshold_is_example"] else _("No"),
-        ]
-    return changes
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def indicator_edit(request, pk: int):
@@ -220,22 +196,15 @@ def indicator_edit(request, pk: int):
     if request.method == "POST":
         form = IndicatorThresholdForm(request.POST, indicator=indicator)
         if form.is_valid():
-            with transaction.atomic():
-                indicator = Indicator.objects.select_for_update().get(pk=indicator.pk)
-                changes = _changes(indicator, form)
-                if changes:
-                    indicator.threshold = form.cleaned_data["threshold"]
-                    indicator.zone_thresholds = form.zone_thresholds()
-                    indicator.threshold_is_example = form.cleaned_data["threshold_is_example"]
-                    indicator.save(update_fields=["threshold", "zone_thresholds", "threshold_is_example"])
-                    history_record(
-                        obj=indicator,
-                        user=request.user,
-                        action="update",
-                        changes=changes,
-                        reason=form.cleaned_data["reason"].strip(),
-                    )
-            if changes:
+            changed = indicator_threshold_change(
+                user=request.user,
+                indicator=indicator,
+                threshold=form.cleaned_data["threshold"],
+                zone_thresholds=form.zone_thresholds(),
+                threshold_is_example=form.cleaned_data["threshold_is_example"],
+                reason=form.cleaned_data["reason"].strip(),
+            )
+            if changed:
                 messages.success(request, _("Indicator %(code)s saved.") % {"code": indicator.code})
             else:
                 messages.info(request, _("Nothing was changed."))

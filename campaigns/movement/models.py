@@ -11,6 +11,18 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.movement.querysets import (
+    CampaignQuerySet,
+    CommitmentQuerySet,
+    CommitmentRequestQuerySet,
+    NotificationQuerySet,
+    PartyCellRatingQuerySet,
+    RecognitionQuerySet,
+    TargetQuerySet,
+    TaskAttachmentQuerySet,
+    TaskQuerySet,
+    TaskUpdateQuerySet,
+)
 from wards.models import City, Neighbourhood, PartyCell, Ward
 
 
@@ -42,6 +54,8 @@ class Campaign(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = CampaignQuerySet.as_manager()
+
     class Meta:
         db_table = "campaigns_campaign"  # kept from before the split of campaigns/
         verbose_name = _("campaign")
@@ -69,6 +83,8 @@ class Target(models.Model):
         _("target value"), max_digits=18, decimal_places=2, validators=[MinValueValidator(Decimal(0))]
     )
 
+    objects = TargetQuerySet.as_manager()
+
     class Meta:
         db_table = "campaigns_target"  # kept from before the split of campaigns/
         verbose_name = _("target")
@@ -78,27 +94,6 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.value} {self.unit}"
-
-
-class TaskQuerySet(models.QuerySet):
-    OPEN = ("open", "in_progress")
-
-    def open(self):
-        return self.filter(status__in=self.OPEN)
-
-    def overdue(self, today: date | None = None):
-        """Not done and past their due date (dates in Asia/Ho_Chi_Minh)."""
-        from django.utils import timezone
-
-        return self.open().filter(due__lt=today or timezone.localdate())
-
-    def due_within(self, days: int, today: date | None = None):
-        from datetime import timedelta
-
-        from django.utils import timezone
-
-        today = today or timezone.localdate()
-        return self.open().filter(due__gte=today, due__lte=today + timedelta(days=days))
 
 
 class Task(models.Model):
@@ -198,6 +193,8 @@ class TaskUpdate(models.Model):
         _("progress (%)"), null=True, blank=True, validators=[MaxValueValidator(100)]
     )
 
+    objects = TaskUpdateQuerySet.as_manager()
+
     class Meta:
         db_table = "campaigns_taskupdate"  # kept from before the split of campaigns/
         verbose_name = _("task update")
@@ -222,6 +219,8 @@ class TaskAttachment(models.Model):
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
 
+    objects = TaskAttachmentQuerySet.as_manager()
+
     class Meta:
         db_table = "campaigns_taskattachment"  # kept from before the split of campaigns/
         ordering = ["id"]
@@ -245,6 +244,8 @@ class Notification(models.Model):
     emailed = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
 
     class Meta:
         db_table = "campaigns_notification"  # kept from before the split of campaigns/
@@ -281,6 +282,8 @@ class CommitmentRequest(models.Model):
     period_end = models.DateField(_("to"))
     deadline = models.DateField(_("sign by"))
     wards = models.ManyToManyField(Ward, related_name="commitment_requests", verbose_name=_("wards asked"))
+
+    objects = CommitmentRequestQuerySet.as_manager()
 
     class Meta:
         db_table = "campaigns_commitmentrequest"  # kept from before the split of campaigns/
@@ -326,6 +329,8 @@ class Commitment(models.Model):
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
     outcome_note = models.TextField(_("note on the outcome"), blank=True)
 
+    objects = CommitmentQuerySet.as_manager()
+
     class Meta:
         db_table = "campaigns_commitment"  # kept from before the split of campaigns/
         verbose_name = _("commitment")
@@ -366,6 +371,8 @@ class Recognition(models.Model):
     signer = models.CharField(_("signed by"), max_length=200, blank=True)
     note = models.TextField(_("note"), blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    objects = RecognitionQuerySet.as_manager()
 
     class Meta:
         db_table = "campaigns_recognition"  # kept from before the split of campaigns/
@@ -425,6 +432,8 @@ class PartyCellRating(models.Model):
     level = models.CharField(_("rating"), max_length=15, choices=Level.choices)
     members = models.PositiveIntegerField(_("party members"), default=0)
     note = models.TextField(_("note"), blank=True)
+
+    objects = PartyCellRatingQuerySet.as_manager()
 
     class Meta:
         db_table = "campaigns_partycellrating"  # kept from before the split of campaigns/

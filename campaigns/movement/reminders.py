@@ -1,6 +1,6 @@
 """Daily reminders of the emulation movement's tasks.
 
-Once a day (Celery beat, 07:00 Asia/Ho_Chi_Minh: campaigns.tasks.send_task_reminders) every person
+Once a day (Celery beat, 07:00 Asia/Ho_Chi_Minh: campaigns.movement.tasks.send_task_reminders) every person
 with work waiting gets one digest in their notification list, and by e-mail when they have an
 address: the tasks due within the next 3 days and the overdue ones. Who is reminded of a task is its
 assignee, or, when it has none, every ward_staff member of its ward. Each ward leader also gets one
@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from campaigns.movement.models import Notification, Task
-from portal.templatetags.portal import person
+from portal.people import person
 from wards.models import Membership
 
 logger = logging.getLogger(__name__)

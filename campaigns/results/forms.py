@@ -1,54 +1,31 @@
 """The entry form of one unit and period: one field per indicator, grouped by criterion."""
 
-from decimal import Decimal
-
-import filetype
 from django import forms
-from django.utils import numberformat
-from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.criteria.evaluation import IndicatorKind, display
 from campaigns.criteria.models import Indicator
 from campaigns.results.models import Result
-from portal.numbers import parse_number
+from portal import uploads
+from portal.numbers import NumberField, number_input, parse_number
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
-EVIDENCE_TYPES = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}
+# The types a proof may be (a photo or a PDF), by content, with the extension it is stored under.
+EVIDENCE_TYPES = {uploads.JPEG: "jpg", uploads.PNG: "png", uploads.PDF: "pdf"}
+EVIDENCE = uploads.UploadRule(
+    max_bytes=MAX_EVIDENCE_BYTES,
+    too_large=_("“%(name)s” is larger than 10 MB."),
+    types=tuple(EVIDENCE_TYPES),
+    wrong_type=_("“%(name)s” is not a JPG or PNG photo or a PDF document."),
+)
 
 
 def check_evidence(upload) -> str:
-    """Return the file's real type, or raise ValidationError: jpg, png or pdf of at most 10 MB, by content."""
-    if upload.size > MAX_EVIDENCE_BYTES:
-        raise forms.ValidationError(_("“%(name)s” is larger than 10 MB.") % {"name": upload.name})
-    head = upload.read(262)
-    upload.seek(0)
-    kind = filetype.guess(head)
-    if kind is None or kind.mime not in EVIDENCE_TYPES:
-        raise forms.ValidationError(
-            _("“%(name)s” is not a JPG or PNG photo or a PDF document.") % {"name": upload.name}
-        )
-    return kind.mime
+    """Return the file's real type, or raise ValidationError: jpg, png or pdf of at most 10 MB, by content.
 
-
-def _as_input(kind: str, value: Decimal) -> str:
-    """A stored number as the entry box shows it, written so that parse_number reads back the same number.
-
-    Shown as people read it (1.234,5) where that reads back unchanged; in English "1,234" would read back
-    as 1.234 (a comma alone is the Vietnamese decimal comma), so there it is written without grouping
-    ("1234"), and a decimal that looks like a group of thousands ("1.234") gets a trailing zero ("1.2340").
+    For evidence of a result, a task's attachments and a commitment's scan alike.
     """
-    shown = display(kind, value)
-    number = Decimal(value).normalize()
-    places = max(0, -number.as_tuple().exponent)
-    plain = numberformat.format(number, get_format("DECIMAL_SEPARATOR"), decimal_pos=places, use_l10n=False)
-    for text in (shown, plain, f"{plain}0" if places else plain):
-        try:
-            if parse_number(text) == value:
-                return text
-        except ValueError:
-            continue
-    return plain
+    return uploads.check_upload(upload, EVIDENCE)
 
 
 class ResultsForm(forms.Form):
@@ -106,11 +83,18 @@ class ResultsForm(forms.Form):
             )
         initial = ""
         if result is not None and result.value is not None:
-            initial = _as_input(indicator.kind, result.value)
-        return forms.CharField(
+            # As people read it (1.234,5) where that reads back unchanged.
+            initial = number_input(result.value, shown=display(indicator.kind, result.value))
+        return NumberField(
             label=label,
             required=False,
             initial=initial,
+            min_value=0,
+            max_value=100 if indicator.kind == IndicatorKind.PERCENT else None,
+            error_messages={
+                "min_value": _("The value cannot be negative."),
+                "max_value": _("A percentage cannot be above 100."),
+            },
             widget=forms.TextInput(
                 attrs={"inputmode": "decimal", "autocomplete": "off", "class": "form-control form-control-sm"}
             ),
@@ -118,31 +102,22 @@ class ResultsForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        # The value fields read the numbers and refuse negatives and percentages over 100;
+        # what depends on the indicator beyond that is checked here.
         for indicator in self.indicators:
             key = f"v_{indicator.pk}"
-            if indicator.kind in (IndicatorKind.BOOLEAN, IndicatorKind.TEXT) or key not in data:
+            number = data.get(key)
+            if indicator.kind in (IndicatorKind.BOOLEAN, IndicatorKind.TEXT) or number is None:
                 continue
-            raw = data.get(key)
-            try:
-                number = parse_number(raw)
-            except ValueError:
-                self.add_error(key, _("“%(value)s” is not a number. Write it like 1.234,5.") % {"value": raw})
-                continue
-            if number is not None and number < 0:
-                self.add_error(key, _("The value cannot be negative."))
-            elif number is not None and indicator.kind == IndicatorKind.PERCENT and number > 100:
-                self.add_error(key, _("A percentage cannot be above 100."))
-            elif number is not None and indicator.kind == IndicatorKind.COUNT and number != int(number):
+            if indicator.kind == IndicatorKind.COUNT and number != int(number):
                 self.add_error(key, _("A count is a whole number."))
-            elif number is not None and self._over_profile(indicator, number):
+            elif self._over_profile(indicator, number):
                 limit = getattr(self.profile, indicator.bounded_by)
                 self.add_error(
                     key,
                     _("This cannot be more than the unit's %(what)s in its profile (%(limit)s).")
                     % {"what": self.profile._meta.get_field(indicator.bounded_by).verbose_name, "limit": limit},
                 )
-            else:
-                data[key] = number
         return data
 
     def _over_profile(self, indicator: Indicator, number) -> bool:

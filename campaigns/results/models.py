@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.criteria.evaluation import IndicatorKind
 from campaigns.criteria.models import CriteriaSet, Criterion, Indicator
+from portal.scope import WardScopedQuerySet
 from wards.models import Neighbourhood, Ward
 
 
@@ -60,9 +61,24 @@ class Period(models.Model):
         return _("Year %(year)s") % {"year": self.year}
 
 
-class SubmissionQuerySet(models.QuerySet):
+# The results that count: what dashboards, reports and title candidates read. A draft is work in
+# progress and a returned submission is being corrected; submitted and approved ones count.
+COUNTED_STATUSES = ("submitted", "approved")
+
+
+def counted_q(via: str = "") -> Q:
+    """The one definition of "counts": a filter on submissions, or on a relation to one (`via`),
+    for `.filter()` and for `Count(..., filter=...)` alike."""
+    return Q(**{f"{via}__status__in" if via else "status__in": COUNTED_STATUSES})
+
+
+class SubmissionQuerySet(WardScopedQuerySet):
     def for_period(self, period: Period):
         return self.filter(period=period)
+
+    def counted(self):
+        """Submissions whose figures count: submitted or approved (see COUNTED_STATUSES)."""
+        return self.filter(counted_q())
 
     def complete(self):
         """Units that meet every criterion of their set."""
@@ -129,6 +145,14 @@ class Submission(models.Model):
         return self.status in (self.Status.DRAFT, self.Status.RETURNED) and not self.period.is_locked
 
 
+class CriterionResultQuerySet(WardScopedQuerySet):
+    ward_path = "submission__ward"
+
+    def counted(self):
+        """Criterion results of submissions that count (see COUNTED_STATUSES)."""
+        return self.filter(counted_q("submission"))
+
+
 class CriterionResult(models.Model):
     """Whether one criterion is met in one submission: the row dashboards count."""
 
@@ -138,6 +162,8 @@ class CriterionResult(models.Model):
     indicators_met = models.PositiveSmallIntegerField(default=0)
     points = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
 
+    objects = CriterionResultQuerySet.as_manager()
+
     class Meta:
         db_table = "campaigns_criterionresult"  # kept from before the split of campaigns/
         constraints = [models.UniqueConstraint(fields=["submission", "criterion"], name="one_result_per_criterion")]
@@ -145,6 +171,14 @@ class CriterionResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.criterion.number}: {self.is_met}"
+
+
+class ResultQuerySet(WardScopedQuerySet):
+    ward_path = "submission__ward"
+
+    def counted(self):
+        """Results of submissions that count (see COUNTED_STATUSES)."""
+        return self.filter(counted_q("submission"))
 
 
 class Result(models.Model):
@@ -159,6 +193,8 @@ class Result(models.Model):
     version = models.PositiveIntegerField(default=1)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ResultQuerySet.as_manager()
 
     class Meta:
         db_table = "campaigns_result"  # kept from before the split of campaigns/
@@ -186,6 +222,10 @@ def evidence_path(instance: "Evidence", filename: str) -> str:
     return f"evidence/{sub.ward.code}/{sub.period.year}/{sub.pk}/{filename}"
 
 
+class EvidenceQuerySet(WardScopedQuerySet):
+    ward_path = "result__submission__ward"
+
+
 class Evidence(models.Model):
     """A photo or scanned document proving a result (minh chứng). Served only through a scoped view."""
 
@@ -196,6 +236,8 @@ class Evidence(models.Model):
     size = models.PositiveIntegerField()
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = EvidenceQuerySet.as_manager()
 
     class Meta:
         db_table = "campaigns_evidence"  # kept from before the split of campaigns/

@@ -4,15 +4,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.criteria.evaluation import IndicatorKind, Rule, criterion_met, display
 from campaigns.criteria.models import CriteriaSet, Indicator, Level
-from campaigns.results.models import CriterionResult, Period, Result, Submission
+from campaigns.results.forms import check_evidence
+from campaigns.results.models import CriterionResult, Evidence, Period, Result, Submission
 from portal import scope
 from portal.models import history_record
+from portal.uploads import safe_name
 from wards.models import Neighbourhood, Profile, Ward
 
 
@@ -196,44 +199,99 @@ def results_save(
             result = existing.get(indicator_id)
             old = (result.value, result.text, result.note) if result else (None, "", "")
             new = (incoming.get("value"), incoming.get("text", ""), incoming.get("note", ""))
-            if old == new and result is not None:
-                continue
-            if result is None and new == (None, "", ""):
+            if (result is not None and old == new) or (result is None and new == (None, "", "")):
                 continue
             if not indicator.source and result is not None and versions.get(indicator_id) != result.version:
                 conflicts.append(Conflict(indicator=indicator, yours=new[0] if new[1] == "" else new[1], theirs=result))
                 continue
-            raw = new[1] if indicator.kind == IndicatorKind.TEXT else new[0]
-            is_met = indicator.is_met(raw if raw != "" else None, _zone(submission))
-            if result is None:
-                result = Result(submission=submission, indicator=indicator, version=0)
-            result.value, result.text, result.note = new
-            result.is_met = is_met
-            result.version += 1
-            result.updated_by = user
-            result.save()
-            changes = {}
-            if old[0] != new[0] or old[1] != new[1]:
-                old_raw = old[1] if indicator.kind == IndicatorKind.TEXT else old[0]
-                changes["value"] = [
-                    display(indicator.kind, old_raw) if result.version > 1 else None,
-                    display(indicator.kind, raw),
-                ]
-            if old[2] != new[2]:
-                changes["note"] = [old[2] or None, new[2] or None]
-            history_record(
-                obj=result,
-                user=user,
-                action="create" if result.version == 1 else "update",
-                changes=changes,
-                reason=reason,
-            )
-            changed.append(result)
+            changed.append(_result_write(submission, indicator, result, old, new, user=user, reason=reason))
         if conflicts:
             transaction.set_rollback(True)
             raise ResultConflict(conflicts)
         submission_evaluate(submission)
         return changed
+
+
+def _result_write(
+    submission: Submission, indicator: Indicator, result: Result | None, old: tuple, new: tuple, *, user, reason: str
+) -> Result:
+    """Store (value, text, note) `new` in the indicator's result, created if need be, with its history entry."""
+    raw = new[1] if indicator.kind == IndicatorKind.TEXT else new[0]
+    is_met = indicator.is_met(raw if raw != "" else None, _zone(submission))
+    if result is None:
+        result = Result(submission=submission, indicator=indicator, version=0)
+    result.value, result.text, result.note = new
+    result.is_met = is_met
+    result.version += 1
+    result.updated_by = user
+    result.save()
+    changes = {}
+    if old[0] != new[0] or old[1] != new[1]:
+        old_raw = old[1] if indicator.kind == IndicatorKind.TEXT else old[0]
+        changes["value"] = [
+            display(indicator.kind, old_raw) if result.version > 1 else None,
+            display(indicator.kind, raw),
+        ]
+    if old[2] != new[2]:
+        changes["note"] = [old[2] or None, new[2] or None]
+    history_record(
+        obj=result,
+        user=user,
+        action="create" if result.version == 1 else "update",
+        changes=changes,
+        reason=reason,
+    )
+    return result
+
+
+def submission_save(
+    *,
+    unit: Ward | Neighbourhood,
+    period: Period,
+    user,
+    values: dict[int, dict],
+    versions: dict[int, int | None],
+    reason: str = "",
+    uploads: dict[Indicator, list[UploadedFile]] | None = None,
+) -> Submission:
+    """Save one unit's entry form for a period: its values and its new evidence files, all or nothing.
+
+    The submission is created on the first save (see submission_for). `values`, `versions` and
+    `reason` are those of results_save; `uploads` the files attached to each indicator, already
+    checked by check_evidence. Raises ResultConflict, saving nothing, as results_save does.
+    """
+    with transaction.atomic():
+        submission = submission_for(unit, period)
+        results_save(submission=submission, user=user, values=values, versions=versions, reason=reason)
+        for indicator, files in (uploads or {}).items():
+            evidence_add(user=user, submission=submission, indicator=indicator, uploads=files)
+    return submission
+
+
+def evidence_add(*, user, submission: Submission, indicator: Indicator, uploads: list[UploadedFile]) -> list[Evidence]:
+    """Attach photos or PDFs to the result of `indicator` in `submission`, each with its history entry.
+
+    The result is created empty when nothing was entered for the indicator yet. Each file is checked
+    by its content (check_evidence); a refused file raises ValidationError and nothing is kept.
+    """
+    if not uploads:
+        return []
+    added = []
+    with transaction.atomic():
+        result, _created = Result.objects.get_or_create(submission=submission, indicator=indicator)
+        for upload in uploads:
+            mime = check_evidence(upload)
+            item = Evidence.objects.create(
+                result=result,
+                file=upload,
+                original_name=safe_name(upload.name),
+                content_type=mime,
+                size=upload.size,
+                uploaded_by=user,
+            )
+            history_record(obj=result, user=user, action="evidence", changes={"evidence": [None, item.original_name]})
+            added.append(item)
+    return added
 
 
 def unit_profile(submission: Submission) -> Profile | None:

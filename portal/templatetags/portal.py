@@ -1,15 +1,10 @@
 from django import template
 
+from portal.people import person
+
 register = template.Library()
 
-
-@register.filter
-def person(user) -> str:
-    """A user's name in Vietnamese order (family name first), or the user name."""
-    if user is None:
-        return "—"
-    full = f"{user.last_name} {user.first_name}".strip()
-    return full or user.username
+register.filter("person", person)
 
 
 @register.filter

@@ -127,7 +127,7 @@ def ratings(ward_a, ward_b, cell_a, cell_b, admin_user):
     """Cells in 2026: cell_a, Chi bộ 2 (ward_a), cell_b; one ended in 2025 is not counted.
     2026 (100 points): cell_a 92 → excellent, cell_b 69.5 → fulfilled, Chi bộ 2 not rated.
     2024 (four levels): cell_a good, cell_b good, Chi bộ 2 not fulfilled."""
-    from campaigns.movement.services import party_cell_rate
+    from campaigns.movement.services.ratings import party_cell_rate
 
     cell_2 = PartyCellFactory(ward=ward_a, name="Chi bộ 2")
     PartyCellFactory(ward=ward_b, name="Chi bộ đã giải thể", valid_to=date(2025, 6, 1))

@@ -21,7 +21,6 @@ from openpyxl import Workbook
 from openpyxl.worksheet.formula import ArrayFormula
 
 from portal.models import HistoryEntry
-from portal.scope import editable_wards
 from tests.factories import WardFactory
 from wards import imports
 from wards.imports import import_neighbourhoods
@@ -93,7 +92,9 @@ def file_of(kind: str, rows, **kwargs) -> tuple[str, bytes]:
 
 
 def run(user, filename: str, content: bytes, *, year: int = YEAR):
-    return import_neighbourhoods(user=user, filename=filename, content=content, year=year, wards=editable_wards(user))
+    return import_neighbourhoods(
+        user=user, filename=filename, content=content, year=year, wards=Ward.objects.editable_by(user)
+    )
 
 
 def snapshot():
@@ -656,7 +657,7 @@ def _many_rows(count: int) -> list[list[str]]:
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
 def test_max_rows_is_the_limit(kind, ward_a, staff_a, monkeypatch):
-    monkeypatch.setattr(imports, "MAX_ROWS", 10)
+    monkeypatch.setattr(imports.files, "MAX_ROWS", 10)
     before = snapshot()
 
     too_many = run(staff_a, *file_of(kind, _many_rows(11)))
@@ -673,13 +674,13 @@ def test_max_rows_is_the_limit(kind, ward_a, staff_a, monkeypatch):
 def test_an_oversized_file_is_refused_before_reading_or_checking_it_all(
     kind, ward_a, staff_a, monkeypatch, django_assert_num_queries
 ):
-    monkeypatch.setattr(imports, "MAX_ROWS", 50)
+    monkeypatch.setattr(imports.files, "MAX_ROWS", 50)
     rows = _many_rows(3000)
     if kind == "csv":
         # A line the csv module cannot read, far past the limit: reading must stop before it.
         rows.append(["14797", "x" * 200_000, "thôn", "1", "2"])
     filename, content = file_of(kind, rows)
-    wards = editable_wards(staff_a)
+    wards = Ward.objects.editable_by(staff_a)
 
     with django_assert_num_queries(0):  # not a single row checked against the database
         result = import_neighbourhoods(user=staff_a, filename=filename, content=content, year=YEAR, wards=wards)

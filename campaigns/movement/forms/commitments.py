@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.movement.models import Campaign, Commitment, CommitmentRequest, Topic
-from portal import scope
 from portal.dates import date_field
 from wards.models import Neighbourhood, Ward
 
@@ -54,7 +53,7 @@ class CommitmentForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        wards = scope.editable_wards(user)
+        wards = Ward.objects.editable_by(user)
         self.fields["ward"].queryset = wards.order_by("search_key")
         self.fields["neighbourhood"].queryset = (
             Neighbourhood.objects.current(timezone.localdate())
@@ -146,4 +145,4 @@ class CommitmentFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["ward"].queryset = scope.wards_visible_to(user).order_by("search_key")
+        self.fields["ward"].queryset = Ward.objects.visible_to(user).order_by("search_key")

@@ -4,8 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.movement.models import PartyCellRating, Recognition
-from campaigns.movement.services import RECOGNITION_TITLE
-from portal.numbers import parse_number
+from campaigns.movement.services.recognitions import RECOGNITION_TITLE
+from portal.dates import date_field
+from portal.numbers import NumberField, number_input
 
 
 class ProposeForm(forms.Form):
@@ -19,9 +20,7 @@ class DecideForm(forms.Form):
         label=_("Decision"), choices=[(CONFIRM, _("Confirm")), (REJECT, _("Reject"))], widget=forms.RadioSelect
     )
     decision_number = forms.CharField(label=_("Decision number"), max_length=60, required=False)
-    decision_date = forms.DateField(
-        label=_("Decision date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    decision_date = date_field(_("Decision date"), required=False)
     signer = forms.CharField(label=_("Signed by"), max_length=200, required=False)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -42,7 +41,13 @@ class DecideForm(forms.Form):
 class RatingForm(forms.Form):
     """One party cell's rating for one year: a score from 2025, a level before."""
 
-    score = forms.CharField(label=_("Score (0–100)"), required=False, max_length=12)
+    # Bounds are the service's: it says what a score may be.
+    score = NumberField(
+        label=_("Score (0–100)"),
+        required=False,
+        max_length=12,
+        error_messages={"invalid": _("Enter a number, e.g. 85,5.")},
+    )
     level = forms.ChoiceField(label=_("Rating"), choices=[("", "—"), *PartyCellRating.Level.choices], required=False)
     members = forms.IntegerField(label=_("Party members"), min_value=0, initial=0)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 1}))
@@ -54,24 +59,20 @@ class RatingForm(forms.Form):
         if self.uses_points:
             del self.fields["level"]
             self.fields["score"].required = True
-            self.fields["score"].widget.attrs.update({"inputmode": "decimal"})
         else:
             del self.fields["score"]
             self.fields["level"].required = True
-
-    def clean_score(self):
-        text = self.cleaned_data.get("score")
-        try:
-            return parse_number(text)
-        except ValueError:
-            raise forms.ValidationError(_("Enter a number, e.g. 85,5.")) from None
 
     @classmethod
     def initial_for(cls, rating: PartyCellRating | None, members: int = 0) -> dict:
         if rating is None:
             return {"members": members}
-        score = "" if rating.score is None else f"{rating.score.normalize():f}".replace(".", ",")
-        return {"score": score, "level": rating.level, "members": rating.members, "note": rating.note}
+        return {
+            "score": number_input(rating.score),
+            "level": rating.level,
+            "members": rating.members,
+            "note": rating.note,
+        }
 
 
 STATUS_CHOICES = [("", _("All")), *Recognition.Status.choices]

@@ -3,8 +3,6 @@
 Choices come from the user's scope, so a ward or neighbourhood id forged into a POST is not a choice.
 """
 
-from decimal import Decimal
-
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -12,36 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from campaigns.criteria.models import Criterion
 from campaigns.movement.models import Campaign, Target, Task
 from portal import scope
-from portal.dates import INPUT_FORMATS, date_field
-from portal.numbers import parse_number
-from wards.models import Neighbourhood, Ward
-
-
-class NumberField(forms.CharField):
-    """A number written the Vietnamese way (1.234,5) or plainly; bounds are the service's business."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
-        super().__init__(*args, **kwargs)
-
-    def to_python(self, value) -> Decimal | None:
-        text = super().to_python(value)
-        try:
-            return parse_number(text)
-        except ValueError:
-            raise forms.ValidationError(
-                _("“%(value)s” is not a number. Write it like 1.234,5.") % {"value": text}
-            ) from None
-
-
-class WholeNumberField(NumberField):
-    def to_python(self, value) -> int | None:
-        number = super().to_python(value)
-        if number is None:
-            return None
-        if number != int(number):
-            raise forms.ValidationError(_("Write a whole number."))
-        return int(number)
+from portal.dates import date_field, date_filter
+from portal.numbers import NumberField
+from wards.models import City, Neighbourhood, Ward
 
 
 def _styled(form: forms.BaseForm) -> None:
@@ -101,13 +72,13 @@ class CampaignForm(forms.Form):
         s = scope.scope_of(user)
         self.fields["ward"].queryset = managed_wards(user).order_by("search_key")
         if s.is_admin:
-            self.fields["city"].queryset = scope.cities_visible_to(user)
+            self.fields["city"].queryset = City.objects.visible_to(user)
         else:
             # Only administrators launch city-wide campaigns; the city follows from the owning ward.
             self.fields["ward"].required = True
             self.fields["ward"].empty_label = None
             del self.fields["city"]
-        self.fields["wards"].queryset = scope.wards_visible_to(user).order_by("search_key")
+        self.fields["wards"].queryset = Ward.objects.visible_to(user).order_by("search_key")
         self.fields["criteria"].queryset = Criterion.objects.select_related("criteria_set").order_by(
             "criteria_set__name", "order", "id"
         )
@@ -170,7 +141,7 @@ class TaskForm(forms.Form):
     start = date_field(_("Start"))
     due = date_field(_("Due"))
     target_value = NumberField(label=_("Target value"), required=False)
-    progress = WholeNumberField(label=_("Progress (%)"), required=False, initial=0)
+    progress = NumberField(label=_("Progress (%)"), whole=True, required=False, initial=0)
 
     def __init__(self, *args, campaign: Campaign, wards, **kwargs):
         super().__init__(*args, **kwargs)
@@ -208,7 +179,7 @@ class TaskUpdateForm(forms.Form):
         required=False,
         help_text=_("The value reached so far, e.g. 32 signs installed."),
     )
-    progress = WholeNumberField(label=_("Progress (%)"), required=False)
+    progress = NumberField(label=_("Progress (%)"), whole=True, required=False)
     files = MultipleFileField(label=_("Photos or documents"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -233,12 +204,8 @@ class TaskFilter(django_filters.FilterSet):
     campaign = django_filters.ModelChoiceFilter(
         label=_("Campaign"), queryset=Campaign.objects.none(), empty_label=_("All campaigns")
     )
-    due_from = django_filters.DateFilter(
-        field_name="due", lookup_expr="gte", label=_("Due from"), input_formats=INPUT_FORMATS
-    )
-    due_to = django_filters.DateFilter(
-        field_name="due", lookup_expr="lte", label=_("Due until"), input_formats=INPUT_FORMATS
-    )
+    due_from = date_filter(_("Due from"), field_name="due", lookup_expr="gte")
+    due_to = date_filter(_("Due until"), field_name="due", lookup_expr="lte")
 
     class Meta:
         model = Task
@@ -248,14 +215,14 @@ class TaskFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.today = today
         filters = self.filters
-        filters["ward"].queryset = scope.wards_visible_to(user).order_by("search_key")
+        filters["ward"].queryset = Ward.objects.visible_to(user).order_by("search_key")
         # Only neighbourhoods that have tasks: a city leader's list would otherwise hold thousands.
         filters["neighbourhood"].queryset = (
-            scope.neighbourhoods_visible_to(user)
-            .filter(pk__in=scope.tasks_visible_to(user).filter(neighbourhood__isnull=False).values("neighbourhood"))
+            Neighbourhood.objects.visible_to(user)
+            .filter(pk__in=Task.objects.visible_to(user).filter(neighbourhood__isnull=False).values("neighbourhood"))
             .select_related("ward")
         )
-        filters["campaign"].queryset = scope.campaigns_visible_to(user).order_by("-start", "name")
+        filters["campaign"].queryset = Campaign.objects.visible_to(user).order_by("-start", "name")
 
     @property
     def form(self):

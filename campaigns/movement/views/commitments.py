@@ -13,11 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from campaigns.movement import services as movement
+from campaigns.movement import permissions
 from campaigns.movement.forms.commitments import CloseForm, CommitmentFilterForm, CommitmentForm, CommitmentRequestForm
-from campaigns.movement.models import Commitment
+from campaigns.movement.models import Commitment, CommitmentRequest
+from campaigns.movement.services import commitments as commitment_services
 from portal import scope
 from portal.models import HistoryEntry
+from wards.models import Ward
 
 PAGE_SIZE = 50
 
@@ -25,7 +27,7 @@ PAGE_SIZE = 50
 def _commitment_for_user(user, pk: int) -> Commitment:
     """A commitment the user may see; any other does not exist for them (404)."""
     return get_object_or_404(
-        scope.commitments_visible_to(user).select_related("ward__city", "neighbourhood", "request"), pk=pk
+        Commitment.objects.visible_to(user).select_related("ward__city", "neighbourhood", "request"), pk=pk
     )
 
 
@@ -38,7 +40,7 @@ def _may_record(user) -> bool:
 def commitment_list(request):
     """Commitments the user may see, filtered by topic, ward, year of the period and outcome."""
     form = CommitmentFilterForm(request.GET or None, user=request.user)
-    commitments = scope.commitments_visible_to(request.user).select_related("ward", "neighbourhood")
+    commitments = Commitment.objects.visible_to(request.user).select_related("ward", "neighbourhood")
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         if data["topic"]:
@@ -64,7 +66,7 @@ def commitment_list(request):
             "form": form,
             "page": page,
             "query": query.urlencode(),
-            "requests": scope.commitment_requests_visible_to(request.user).order_by("-deadline", "-pk")[:10],
+            "requests": CommitmentRequest.objects.visible_to(request.user).order_by("-deadline", "-pk")[:10],
             "can_record": _may_record(request.user),
             "can_ask": current.is_admin or current.is_city_leader,
             "today": timezone.localdate(),
@@ -83,7 +85,7 @@ def commitment_create(request):
             data = dict(form.cleaned_data)
             document = data.pop("document")
             try:
-                commitment = movement.commitment_record(user=request.user, data=data, document=document)
+                commitment = commitment_services.commitment_record(user=request.user, data=data, document=document)
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
             else:
@@ -100,7 +102,7 @@ def _initial_from_request(request) -> dict:
     """Filled in from the request being answered (?request=<id>&ward=<code>), when there is one."""
     initial = {"signed_on": timezone.localdate()}
     asked = (
-        scope.commitment_requests_visible_to(request.user).filter(pk=request.GET.get("request")).first()
+        CommitmentRequest.objects.visible_to(request.user).filter(pk=request.GET.get("request")).first()
         if request.GET.get("request", "").isdigit()
         else None
     )
@@ -108,14 +110,14 @@ def _initial_from_request(request) -> dict:
         initial.update(request=asked, topic=asked.topic, period_start=asked.period_start, period_end=asked.period_end)
     code = request.GET.get("ward")
     if code:
-        initial["ward"] = scope.editable_wards(request.user).filter(code=code).first()
+        initial["ward"] = Ward.objects.editable_by(request.user).filter(code=code).first()
     return initial
 
 
 @login_required
 def commitment_detail(request, pk: int):
     commitment = _commitment_for_user(request.user, pk)
-    can_close = movement.can_close_commitment(request.user, commitment)
+    can_close = permissions.can_close_commitment(request.user, commitment)
     today = timezone.localdate()
     return render(
         request,
@@ -135,13 +137,13 @@ def commitment_detail(request, pk: int):
 def commitment_close(request, pk: int):
     """Mark kept or breached (with a note) after the period: the ward's staff and leaders, administrators."""
     commitment = _commitment_for_user(request.user, pk)
-    if not movement.can_close_commitment(request.user, commitment):
+    if not permissions.can_close_commitment(request.user, commitment):
         raise PermissionDenied
     form = CloseForm(request.POST)
     try:
         if not form.is_valid():
             raise ValidationError([m for errors in form.errors.values() for m in errors])
-        commitment = movement.commitment_close(
+        commitment = commitment_services.commitment_close(
             user=request.user,
             commitment=commitment,
             outcome=form.cleaned_data["outcome"],
@@ -160,7 +162,7 @@ def commitment_document(request, pk: int):
     commitment = _commitment_for_user(request.user, pk)
     if not commitment.document:
         raise Http404
-    content_type = movement.commitment_document_content_type(commitment)
+    content_type = commitment_services.commitment_document_content_type(commitment)
     return FileResponse(
         commitment.document.open("rb"),
         content_type=content_type,
@@ -172,7 +174,7 @@ def commitment_document(request, pk: int):
 @login_required
 def request_create(request):
     """Ask wards of a city to sign a commitment: the city's leaders and administrators."""
-    cities = list(movement.cities_user_may_ask(request.user).order_by("search_key"))
+    cities = list(permissions.cities_led_by(request.user).order_by("search_key"))
     if not cities:
         raise PermissionDenied
     code = request.POST.get("city") or request.GET.get("city")
@@ -190,7 +192,9 @@ def request_create(request):
             data = dict(form.cleaned_data)
             wards = data.pop("wards")
             try:
-                asked = movement.commitment_request_create(user=request.user, city=city, data=data, wards=wards)
+                asked = commitment_services.commitment_request_create(
+                    user=request.user, city=city, data=data, wards=wards
+                )
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
             else:
@@ -200,18 +204,20 @@ def request_create(request):
             messages.error(request, _("Nothing was saved: check the fields marked below."))
     else:
         form = CommitmentRequestForm(city=city)
-    return render(request, "campaigns/movement/commitment_request_form.html", {"cities": cities, "city": city, "form": form})
+    return render(
+        request, "campaigns/movement/commitment_request_form.html", {"cities": cities, "city": city, "form": form}
+    )
 
 
 @login_required
 def request_detail(request, pk: int):
     """Who signed and who has not. A ward user sees only their own ward's line."""
     asked = get_object_or_404(
-        scope.commitment_requests_visible_to(request.user).select_related("city", "campaign"), pk=pk
+        CommitmentRequest.objects.visible_to(request.user).select_related("city", "campaign"), pk=pk
     )
     current = scope.scope_of(request.user)
     sees_all = current.is_admin or asked.city_id in current.city_ids
-    rows = movement.request_status(asked, ward_ids=None if sees_all else current.read_ward_ids)
+    rows = commitment_services.request_status(asked, ward_ids=None if sees_all else current.read_ward_ids)
     for row in rows:
         row.may_sign = not row.signed and (current.is_admin or row.pk in current.edit_ward_ids)
     return render(

@@ -18,14 +18,17 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from campaigns.movement import services as movement
+from campaigns.movement import permissions
 from campaigns.movement.forms.recognitions import STATUS_CHOICES, DecideForm, ProposeForm, RatingForm
 from campaigns.movement.models import PartyCellRating, Recognition
+from campaigns.movement.services import ratings as rating_services
+from campaigns.movement.services import recognitions as recognition_services
 from portal import scope
-from wards.models import City
+from wards.models import City, PartyCell, Ward
+from wards.selectors import get_ward_for_user
 
 PAGE_SIZE = 50
-YEARS = movement.RATING_YEARS
+YEARS = rating_services.RATING_YEARS
 
 
 def _year_or_404(year: int) -> int:
@@ -52,7 +55,7 @@ def _errors(exc: ValidationError) -> str:
 def recognition_list(request):
     """Every recognition in the user's scope, by year and unit; filter by year and status."""
     s = scope.scope_of(request.user)
-    qs = scope.recognitions_visible_to(request.user).select_related("ward", "neighbourhood")
+    qs = Recognition.objects.visible_to(request.user).select_related("ward", "neighbourhood")
     year = _int(request.GET.get("year"))
     status = request.GET.get("status", "")
     if year is not None:
@@ -62,7 +65,7 @@ def recognition_list(request):
     else:
         status = ""
     qs = qs.order_by("-year", "ward__search_key", F("neighbourhood__search_key").asc(nulls_first=True), "title", "pk")
-    years = sorted(set(scope.recognitions_visible_to(request.user).values_list("year", flat=True)), reverse=True)
+    years = sorted(set(Recognition.objects.visible_to(request.user).values_list("year", flat=True)), reverse=True)
     can_decide = s.is_admin or s.is_city_leader
     return render(
         request,
@@ -86,7 +89,7 @@ def _deciding_city(request) -> City:
         if s.is_empty:
             raise Http404
         raise PermissionDenied
-    cities = City.objects.all() if s.is_admin else City.objects.filter(pk__in=s.city_ids)
+    cities = permissions.cities_led_by(request.user)
     code = request.POST.get("city") or request.GET.get("city")
     city = cities.filter(code=code).first() if code else cities.order_by("search_key").first()
     if city is None:
@@ -99,14 +102,14 @@ def recognition_candidates(request, year: int):
     """A year's candidates (latest approved month meets the whole set), proposing them, deciding each."""
     _year_or_404(year)
     city = _deciding_city(request)
-    title = " ".join((request.GET.get("title") or movement.RECOGNITION_TITLE).split())
+    title = " ".join((request.GET.get("title") or recognition_services.RECOGNITION_TITLE).split())
     propose_form = ProposeForm(initial={"title": title})
     if request.method == "POST":
         propose_form = ProposeForm(request.POST)
         if propose_form.is_valid():
             title = propose_form.cleaned_data["title"]
             try:
-                created = movement.recognition_propose(user=request.user, year=year, title=title, city=city)
+                created = recognition_services.recognition_propose(user=request.user, year=year, title=title, city=city)
             except ValidationError as exc:
                 messages.error(request, _errors(exc))
             else:
@@ -119,19 +122,19 @@ def recognition_candidates(request, year: int):
                     messages.info(request, _("Every candidate has already been proposed."))
             url = reverse("campaigns:recognition-candidates", args=[year])
             return redirect(f"{url}?{urlencode({'city': city.code, 'title': title})}")
-    candidates = list(movement.recognition_candidates(city=city, year=year, title=title))
+    candidates = list(recognition_services.recognition_candidates(city=city, year=year, title=title))
     recognitions = list(
-        Recognition.objects.filter(ward__city=city, year=year)
+        Recognition.objects.visible_to(request.user)
+        .filter(ward__city=city, year=year)
         .select_related("ward", "neighbourhood")
         .order_by("status", "ward__search_key", F("neighbourhood__search_key").asc(nulls_first=True), "title", "pk")
     )
-    s = scope.scope_of(request.user)
     return render(
         request,
         "campaigns/movement/recognition_candidates.html",
         {
             "city": city,
-            "cities": City.objects.all() if s.is_admin else City.objects.filter(pk__in=s.city_ids),
+            "cities": permissions.cities_led_by(request.user),
             "year": year,
             "title": title,
             "propose_form": propose_form,
@@ -149,7 +152,7 @@ def recognition_candidates(request, year: int):
 def recognition_decide(request, pk: int):
     """Confirm (with the decision) or reject one recognition. Outside the scope: 404; ward users: 403."""
     recognition = get_object_or_404(
-        scope.recognitions_visible_to(request.user).select_related("ward", "neighbourhood"), pk=pk
+        Recognition.objects.visible_to(request.user).select_related("ward", "neighbourhood"), pk=pk
     )
     if not scope.can_decide_recognition(request.user, recognition.ward):
         raise PermissionDenied
@@ -157,7 +160,7 @@ def recognition_decide(request, pk: int):
     unit = recognition.neighbourhood or recognition.ward
     if form.is_valid():
         try:
-            movement.recognition_decide(
+            recognition_services.recognition_decide(
                 user=request.user,
                 recognition=recognition,
                 confirm=form.confirm,
@@ -188,13 +191,9 @@ def recognition_decide(request, pk: int):
 # --- party cells ----------------------------------------------------------------------------------------------
 
 
-@login_required
-def party_cells(request, code: str, year: int):
-    """The ward's party cells with their rating for the year; the ward's staff rate them, others read."""
-    ward = scope.get_ward_for_user(request.user, code)
-    _year_or_404(year)
-    can_edit = scope.can_edit_ward(request.user, ward)
-    cells = list(
+def _cells_of_year(ward: Ward, year: int) -> list[PartyCell]:
+    """The ward's party cells that existed at some time during `year`, by name."""
+    return list(
         ward.party_cells.filter(
             Q(valid_from__isnull=True) | Q(valid_from__lte=date(year, 12, 31)),
             Q(valid_to__isnull=True) | Q(valid_to__gt=date(year, 1, 1)),
@@ -202,7 +201,42 @@ def party_cells(request, code: str, year: int):
         .select_related("neighbourhood")
         .order_by("search_key", "pk")
     )
-    ratings = {r.party_cell_id: r for r in PartyCellRating.objects.filter(party_cell__in=cells, year=year)}
+
+
+def _rate(request, cell: PartyCell, year: int) -> RatingForm | None:
+    """Save the rating posted for `cell`: None once saved, else its form with the errors."""
+    form = RatingForm(request.POST, year=year, prefix=f"c{cell.pk}")
+    if form.is_valid():
+        try:
+            rating_services.party_cell_rate(
+                user=request.user,
+                party_cell=cell,
+                year=year,
+                score=form.cleaned_data.get("score"),
+                level=form.cleaned_data.get("level"),
+                members=form.cleaned_data["members"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("%(cell)s: rating saved.") % {"cell": cell.name})
+            return None
+    return form
+
+
+@login_required
+def party_cells(request, code: str, year: int):
+    """The ward's party cells with their rating for the year; the ward's staff rate them, others read."""
+    ward = get_ward_for_user(request.user, code)
+    _year_or_404(year)
+    can_edit = scope.can_edit_ward(request.user, ward)
+    cells = _cells_of_year(ward, year)
+    ratings = {
+        r.party_cell_id: r
+        for r in PartyCellRating.objects.visible_to(request.user).filter(party_cell__in=cells, year=year)
+    }
     bound = None  # the cell whose form failed, with its errors
     if request.method == "POST":
         if not can_edit:
@@ -210,24 +244,9 @@ def party_cells(request, code: str, year: int):
         cell = next((c for c in cells if c.pk == _int(request.POST.get("cell"))), None)
         if cell is None:
             raise Http404
-        form = RatingForm(request.POST, year=year, prefix=f"c{cell.pk}")
-        if form.is_valid():
-            try:
-                movement.party_cell_rate(
-                    user=request.user,
-                    party_cell=cell,
-                    year=year,
-                    score=form.cleaned_data.get("score"),
-                    level=form.cleaned_data.get("level"),
-                    members=form.cleaned_data["members"],
-                    note=form.cleaned_data["note"],
-                )
-            except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                messages.success(request, _("%(cell)s: rating saved.") % {"cell": cell.name})
-                return redirect("campaigns:party-cells", code=ward.code, year=year)
+        form = _rate(request, cell, year)
+        if form is None:
+            return redirect("campaigns:party-cells", code=ward.code, year=year)
         bound = (cell.pk, form)
     rows = []
     for cell in cells:

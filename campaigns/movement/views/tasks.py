@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from campaigns.movement import services as movement
+from campaigns.movement import permissions
 from campaigns.movement.forms.tasks import (
     CampaignForm,
     TargetFormSet,
@@ -27,11 +27,13 @@ from campaigns.movement.forms.tasks import (
     target_rows,
 )
 from campaigns.movement.models import Campaign, Task, TaskAttachment, TaskUpdate
+from campaigns.movement.services import campaigns as campaign_services
+from campaigns.movement.services import tasks as task_services
 from campaigns.results.models import CriterionResult, Period
 from portal import scope
 from portal.models import HistoryEntry
-from reports.selectors import REPORTED
 from wards.models import Ward
+from wards.selectors import get_ward_for_user
 
 PAGE_SIZE = 50
 OPEN = Task.Status.OPEN, Task.Status.IN_PROGRESS
@@ -39,11 +41,11 @@ OPEN = Task.Status.OPEN, Task.Status.IN_PROGRESS
 
 def _tasks_for_list(user):
     """Visible tasks with everything a row shows, in a fixed number of queries."""
-    return scope.tasks_visible_to(user).select_related("campaign", "ward", "neighbourhood", "target", "assignee")
+    return Task.objects.visible_to(user).select_related("campaign", "ward", "neighbourhood", "target", "assignee")
 
 
 def _campaign_for_user(user, pk: int) -> Campaign:
-    return get_object_or_404(scope.campaigns_visible_to(user).select_related("city", "ward"), pk=pk)
+    return get_object_or_404(Campaign.objects.visible_to(user).select_related("city", "ward"), pk=pk)
 
 
 def _task_for_user(user, pk: int) -> Task:
@@ -73,7 +75,7 @@ def campaign_list(request):
     s = scope.scope_of(request.user)
     visible_tasks = s.ward_q("tasks__ward__")
     campaigns = (
-        scope.campaigns_visible_to(request.user)
+        Campaign.objects.visible_to(request.user)
         .select_related("city", "ward")
         .annotate(
             ward_count=Count("wards", distinct=True),
@@ -120,11 +122,11 @@ def _criteria_movement(user, campaign: Campaign, wards: list[Ward], today: date)
         return [{"criterion": c, "first": None, "latest": None} for c in criteria]
     ward_ids = [w.pk for w in wards]
     counts = (
-        CriterionResult.objects.filter(
-            scope.scope_of(user).ward_q("submission__ward__"),
+        CriterionResult.objects.visible_to(user)
+        .counted()
+        .filter(
             criterion__in=criteria,
             submission__ward_id__in=ward_ids,
-            submission__status__in=REPORTED,
             submission__period__kind=Period.Kind.MONTH,
             submission__period__start__gte=first.start,
             submission__period__start__lte=min(today, campaign.end),
@@ -177,7 +179,7 @@ def campaign_detail(request, pk: int):
             "first_period": criteria[0]["first_period"] if criteria and "first_period" in criteria[0] else None,
             "latest_period": criteria[0]["latest_period"] if criteria and "latest_period" in criteria[0] else None,
             "can_manage": scope.can_manage_campaign(request.user, city=campaign.city, ward=campaign.ward),
-            "can_add_task": movement.can_add_task(request.user, campaign),
+            "can_add_task": permissions.can_add_task(request.user, campaign),
             "history": HistoryEntry.objects.for_object(campaign)[:20],
         },
     )
@@ -198,7 +200,7 @@ def campaign_edit(request, pk: int | None = None):
         if form.is_valid() and formset.is_valid():
             problems: list[str] = []
             try:
-                campaign = movement.campaign_save(
+                campaign = campaign_services.campaign_save(
                     user=request.user, campaign=campaign, data=form.cleaned_data, targets=target_rows(formset)
                 )
             except ValidationError as exc:
@@ -211,30 +213,25 @@ def campaign_edit(request, pk: int | None = None):
     else:
         form = CampaignForm(user=request.user, campaign=campaign)
         formset = TargetFormSet(prefix="targets", initial=target_initial(campaign))
-    return render(request, "campaigns/movement/campaign_form.html", {"form": form, "formset": formset, "campaign": campaign})
+    return render(
+        request, "campaigns/movement/campaign_form.html", {"form": form, "formset": formset, "campaign": campaign}
+    )
 
 
 # --- tasks -----------------------------------------------------------------------------------------------------------
 
 
-def _task_wards(user, campaign: Campaign):
-    ids = movement.task_wards(campaign)
-    if scope.can_manage_campaign(user, city=campaign.city, ward=campaign.ward):
-        return Ward.objects.filter(pk__in=ids)
-    return managed_wards(user).filter(pk__in=ids)
-
-
 @login_required
 def task_create(request, pk: int):
     campaign = _campaign_for_user(request.user, pk)
-    if not movement.can_add_task(request.user, campaign):
+    if not permissions.can_add_task(request.user, campaign):
         raise PermissionDenied
-    wards = _task_wards(request.user, campaign)
+    wards = permissions.task_ward_choices(request.user, campaign)
     if request.method == "POST":
         form = TaskForm(request.POST, campaign=campaign, wards=wards)
         if form.is_valid():
             try:
-                task = movement.task_save(user=request.user, campaign=campaign, data=form.cleaned_data)
+                task = task_services.task_save(user=request.user, campaign=campaign, data=form.cleaned_data)
             except ValidationError as exc:
                 _apply_errors(form, exc)
             else:
@@ -292,7 +289,7 @@ def task_update(request, pk: int):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            movement.task_update_post(
+            task_services.task_update_post(
                 user=request.user,
                 task=task,
                 text=data["text"],
@@ -301,7 +298,7 @@ def task_update(request, pk: int):
                 files=data["files"],
                 version=data["version"],
             )
-        except movement.TaskChanged as exc:
+        except task_services.TaskChanged as exc:
             messages.error(request, " ".join(exc.messages))
             task = _task_for_user(request.user, pk)
             fresh = request.POST.copy()
@@ -328,7 +325,7 @@ def task_done(request, pk: int):
     except ValueError:
         version = None
     try:
-        movement.task_complete(user=request.user, task=task, version=version)
+        task_services.task_complete(user=request.user, task=task, version=version)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -339,9 +336,7 @@ def task_done(request, pk: int):
 @login_required
 def task_attachment(request, pk: int):
     """A photo or file of a task update, only for users who may see the task."""
-    item = get_object_or_404(
-        TaskAttachment.objects.filter(update__task__in=scope.tasks_visible_to(request.user)), pk=pk
-    )
+    item = get_object_or_404(TaskAttachment.objects.visible_to(request.user), pk=pk)
     return FileResponse(
         item.file.open("rb"),
         content_type=item.content_type,
@@ -358,37 +353,14 @@ def _week(request) -> date:
         day = date.fromisoformat(request.GET.get("week", ""))
     except ValueError:
         day = timezone.localdate()
-    return movement.week_of(day)
+    return task_services.week_of(day)
 
 
-@login_required
-def briefing(request, code: str):
-    """One ward's week, unit by unit: what was done, what fell overdue, what is due next week."""
-    ward = scope.get_ward_for_user(request.user, code)
-    monday = _week(request)
-    sunday = monday + timedelta(days=6)
-    today = timezone.localdate()
-    tz = timezone.get_current_timezone()
-    week_start = timezone.make_aware(datetime.combine(monday, time.min), tz)
-    week_end = week_start + timedelta(days=7)
-    tasks = _tasks_for_list(request.user).filter(ward=ward)
-    done = (
-        TaskUpdate.objects.filter(task__in=tasks, at__gte=week_start, at__lt=week_end)
-        .select_related("task__neighbourhood", "task__campaign", "author")
-        .prefetch_related(Prefetch("attachments"))
-        .order_by("at", "id")
-    )
-    # Fell overdue this week: due during the week (before today) and not done by the due date.
-    fell_overdue = tasks.filter(
-        Q(status__in=OPEN) | Q(status=Task.Status.DONE, completed_at__gte=week_start, completed_at__date__gt=F("due")),
-        due__gte=monday,
-        due__lte=sunday,
-        due__lt=today,
-    )
-    still_overdue = tasks.filter(status__in=OPEN, due__lt=monday)
-    # Due next: from today (or the week's start, for a week still to come) to the end of the following week.
-    next_from = max(today, monday)
-    due_next = tasks.filter(status__in=OPEN, due__gte=next_from, due__lte=sunday + timedelta(days=7))
+def _briefing_units(ward: Ward, *, done, fell_overdue, still_overdue, due_next) -> list[dict]:
+    """The week's updates and tasks grouped by unit: the ward's own first, then its neighbourhoods by name.
+
+    Only units with something to show get a row.
+    """
     units: dict = {}
 
     def unit_of(hood):
@@ -412,7 +384,39 @@ def briefing(request, code: str):
         unit_of(task.neighbourhood)["still"].append(task)
     for task in due_next:
         unit_of(task.neighbourhood)["next"].append(task)
-    rows = sorted(units.values(), key=lambda u: (not u["is_ward"], u["unit"].search_key))
+    return sorted(units.values(), key=lambda u: (not u["is_ward"], u["unit"].search_key))
+
+
+@login_required
+def briefing(request, code: str):
+    """One ward's week, unit by unit: what was done, what fell overdue, what is due next week."""
+    ward = get_ward_for_user(request.user, code)
+    monday = _week(request)
+    sunday = monday + timedelta(days=6)
+    today = timezone.localdate()
+    tz = timezone.get_current_timezone()
+    week_start = timezone.make_aware(datetime.combine(monday, time.min), tz)
+    week_end = week_start + timedelta(days=7)
+    tasks = _tasks_for_list(request.user).filter(ward=ward)
+    done = (
+        TaskUpdate.objects.visible_to(request.user)
+        .filter(task__ward=ward, at__gte=week_start, at__lt=week_end)
+        .select_related("task__neighbourhood", "task__campaign", "author")
+        .prefetch_related(Prefetch("attachments"))
+        .order_by("at", "id")
+    )
+    # Fell overdue this week: due during the week (before today) and not done by the due date.
+    fell_overdue = tasks.filter(
+        Q(status__in=OPEN) | Q(status=Task.Status.DONE, completed_at__gte=week_start, completed_at__date__gt=F("due")),
+        due__gte=monday,
+        due__lte=sunday,
+        due__lt=today,
+    )
+    still_overdue = tasks.filter(status__in=OPEN, due__lt=monday)
+    # Due next: from today (or the week's start, for a week still to come) to the end of the following week.
+    next_from = max(today, monday)
+    due_next = tasks.filter(status__in=OPEN, due__gte=next_from, due__lte=sunday + timedelta(days=7))
+    rows = _briefing_units(ward, done=done, fell_overdue=fell_overdue, still_overdue=still_overdue, due_next=due_next)
     return render(
         request,
         "campaigns/movement/briefing.html",

@@ -1,12 +1,12 @@
 """Ward staff: what is owed this period, the entry form, evidence; leaders: review."""
 
 import csv
+import dataclasses
 from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,11 +17,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from campaigns.criteria.evaluation import shortfall
+from campaigns.criteria.models import Indicator
 from campaigns.results import periods, services
 from campaigns.results.forms import ReopenForm, ResultsForm, ReturnForm, check_evidence
 from campaigns.results.models import CriterionResult, Evidence, Period, Result, Submission
 from portal import scope
-from portal.models import HistoryEntry, history_record
+from portal.models import HistoryEntry
+from wards.models import Neighbourhood, Profile, Ward
+from wards.selectors import get_neighbourhood_for_user, get_ward_for_user
 
 
 def _period(pk: int | None) -> Period:
@@ -33,7 +36,7 @@ def _period(pk: int | None) -> Period:
 @login_required
 def owed(request, code: str, period_pk: int | None = None):
     """The "this period" grid: the ward's neighbourhoods × criteria, each with its state."""
-    ward = scope.get_ward_for_user(request.user, code)
+    ward = get_ward_for_user(request.user, code)
     period = _period(period_pk)
     hoods = list(ward.neighbourhoods.current(period.end).order_by("search_key"))
     submissions = {
@@ -74,9 +77,9 @@ def owed(request, code: str, period_pk: int | None = None):
 
 def _entry_unit(request, period: Period, code: str | None, hood_pk: int | None):
     if hood_pk is not None:
-        hood = scope.get_neighbourhood_for_user(request.user, hood_pk)
+        hood = get_neighbourhood_for_user(request.user, hood_pk)
         return hood, hood.ward
-    ward = scope.get_ward_for_user(request.user, code)
+    ward = get_ward_for_user(request.user, code)
     return ward, ward
 
 
@@ -103,9 +106,69 @@ def _grouped(criteria_set, results: dict[int, Result], form, zone: str):
     return groups
 
 
+@dataclasses.dataclass
+class _Entry:
+    """What the entry page of one unit and period is made of."""
+
+    unit: Ward | Neighbourhood
+    ward: Ward
+    period: Period
+    submission: Submission  # unsaved until the first save
+    indicators: list[Indicator]
+    results: dict[int, Result]
+    editable: bool
+    profile: Profile | None
+    conflicts: dict[int, services.Conflict] = dataclasses.field(default_factory=dict)
+
+    def form(self, data=None) -> ResultsForm:
+        return ResultsForm(
+            data, indicators=self.indicators, results=self.results, editable=self.editable, profile=self.profile
+        )
+
+
 @login_required
 def entry(request, period_pk: int, code: str | None = None, hood_pk: int | None = None):
     """One unit's results for one period: every indicator of its set, grouped by criterion."""
+    page = _entry_of(request, period_pk, code, hood_pk)
+    if request.method != "POST":
+        return _entry_page(request, page, page.form())
+    form = page.form(request.POST)
+    file_errors = _check_files(request, page.indicators)
+    if not (form.is_valid() and not file_errors and page.editable):
+        for message in file_errors:
+            messages.error(request, message)
+        if not page.editable:
+            messages.error(request, _("These results can no longer be changed."))
+        return _entry_page(request, page, form)
+    try:
+        submission = services.submission_save(
+            unit=page.unit,
+            period=page.period,
+            user=request.user,
+            values=form.values(),
+            versions=form.versions(),
+            reason=form.cleaned_data["reason"],
+            uploads=_uploads(request, page.indicators),
+        )
+    except services.ResultConflict as exc:
+        return _entry_page(request, page, _conflict_form(request, page, exc.conflicts))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return _entry_page(request, page, form)
+    if "submit" in request.POST:
+        try:
+            services.submission_submit(submission=submission, user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Results of %(unit)s sent to the ward leader.") % {"unit": page.unit})
+            return redirect("campaigns:owed", code=page.ward.code, period_pk=page.period.pk)
+    messages.success(request, _("Results of %(unit)s saved.") % {"unit": page.unit})
+    return redirect(request.path)
+
+
+def _entry_of(request, period_pk: int, code: str | None, hood_pk: int | None) -> _Entry:
+    """The unit, its submission (unsaved when new) and what the user may do with it; 404 or 403 otherwise."""
     period = _period(period_pk)
     unit, ward = _entry_unit(request, period, code, hood_pk)
     can_edit = scope.can_edit_ward(request.user, ward)
@@ -119,60 +182,33 @@ def entry(request, period_pk: int, code: str | None = None, hood_pk: int | None 
     indicators = [
         i for c in submission.criteria_set.criteria.prefetch_related("indicators") for i in c.indicators.all()
     ]
-    conflicts = {}
     profile = services.unit_profile(submission)
-    if request.method == "POST":
-        form = ResultsForm(request.POST, indicators=indicators, results=results, editable=editable, profile=profile)
-        file_errors = _check_files(request, indicators)
-        if form.is_valid() and not file_errors and editable:
-            try:
-                with transaction.atomic():
-                    submission = services.submission_for(unit, period)
-                    services.results_save(
-                        submission=submission,
-                        user=request.user,
-                        values=form.values(),
-                        versions=form.versions(),
-                        reason=form.cleaned_data["reason"],
-                    )
-                    _store_files(request, submission, indicators)
-            except services.ResultConflict as exc:
-                conflicts = {c.indicator.pk: c for c in exc.conflicts}
-                data = request.POST.copy()
-                for c in exc.conflicts:
-                    data[f"ver_{c.indicator.pk}"] = c.theirs.version
-                # A submission created by this request was rolled back with the conflict.
-                submission = services.submission_for(unit, period, create=False)
-                results = _results_of(submission)
-                form = ResultsForm(data, indicators=indicators, results=results, editable=editable, profile=profile)
-                form.is_valid()
-                messages.error(
-                    request,
-                    _(
-                        "Someone else changed some of these results while you were typing. "
-                        "Both values are shown below; save again to keep yours."
-                    ),
-                )
-            except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
-            else:
-                if "submit" in request.POST:
-                    try:
-                        services.submission_submit(submission=submission, user=request.user)
-                    except ValidationError as exc:
-                        messages.error(request, " ".join(exc.messages))
-                    else:
-                        messages.success(request, _("Results of %(unit)s sent to the ward leader.") % {"unit": unit})
-                        return redirect("campaigns:owed", code=ward.code, period_pk=period.pk)
-                messages.success(request, _("Results of %(unit)s saved.") % {"unit": unit})
-                return redirect(request.path)
-        else:
-            for message in file_errors:
-                messages.error(request, message)
-            if not editable:
-                messages.error(request, _("These results can no longer be changed."))
-    else:
-        form = ResultsForm(indicators=indicators, results=results, editable=editable, profile=profile)
+    return _Entry(unit, ward, period, submission, indicators, results, editable, profile)
+
+
+def _conflict_form(request, page: _Entry, conflicts: list[services.Conflict]) -> ResultsForm:
+    """The form again after a conflict: what was typed, now against the results as they are saved."""
+    page.conflicts = {c.indicator.pk: c for c in conflicts}
+    data = request.POST.copy()
+    for c in conflicts:
+        data[f"ver_{c.indicator.pk}"] = c.theirs.version
+    # A submission created by this request was rolled back with the conflict.
+    page.submission = services.submission_for(page.unit, page.period, create=False)
+    page.results = _results_of(page.submission)
+    form = page.form(data)
+    form.is_valid()
+    messages.error(
+        request,
+        _(
+            "Someone else changed some of these results while you were typing. "
+            "Both values are shown below; save again to keep yours."
+        ),
+    )
+    return form
+
+
+def _entry_page(request, page: _Entry, form: ResultsForm):
+    submission, ward = page.submission, page.ward
     evidence = defaultdict(list)
     if submission.pk:
         for item in Evidence.objects.filter(result__submission=submission).select_related("result"):
@@ -181,14 +217,14 @@ def entry(request, period_pk: int, code: str | None = None, hood_pk: int | None 
         request,
         "campaigns/results/entry.html",
         {
-            "unit": unit,
+            "unit": page.unit,
             "ward": ward,
-            "period": period,
+            "period": page.period,
             "submission": submission,
             "form": form,
-            "groups": _grouped(submission.criteria_set, results, form, ward.zone),
-            "editable": editable,
-            "conflicts": conflicts,
+            "groups": _grouped(submission.criteria_set, page.results, form, ward.zone),
+            "editable": page.editable,
+            "conflicts": page.conflicts,
             "evidence": evidence,
             "can_review": scope.can_review_ward(request.user, ward),
             "history": HistoryEntry.objects.for_object(submission)[:20] if submission.pk else [],
@@ -214,30 +250,15 @@ def _check_files(request, indicators) -> list[str]:
     return errors
 
 
-def _store_files(request, submission: Submission, indicators) -> None:
-    for indicator in indicators:
-        uploads = request.FILES.getlist(f"f_{indicator.pk}")
-        if not uploads:
-            continue
-        result, _created = Result.objects.get_or_create(submission=submission, indicator=indicator)
-        for upload in uploads:
-            mime = check_evidence(upload)
-            item = Evidence.objects.create(
-                result=result,
-                file=upload,
-                original_name=upload.name[:255],
-                content_type=mime,
-                size=upload.size,
-                uploaded_by=request.user,
-            )
-            history_record(
-                obj=result, user=request.user, action="evidence", changes={"evidence": [None, item.original_name]}
-            )
+def _uploads(request, indicators) -> dict[Indicator, list]:
+    """The files attached to each indicator (field f_<id>), for indicators that have some."""
+    uploads = {indicator: request.FILES.getlist(f"f_{indicator.pk}") for indicator in indicators}
+    return {indicator: files for indicator, files in uploads.items() if files}
 
 
 def _submission_for_user(user, pk: int) -> Submission:
     return get_object_or_404(
-        scope.submissions_visible_to(user).select_related("ward", "neighbourhood", "period"), pk=pk
+        Submission.objects.visible_to(user).select_related("ward", "neighbourhood", "period"), pk=pk
     )
 
 
@@ -286,7 +307,7 @@ def submission_action(request, pk: int, action: str):
 @login_required
 def review(request, code: str, period_pk: int | None = None):
     """The ward leader's list of what waits for review in a period."""
-    ward = scope.get_ward_for_user(request.user, code)
+    ward = get_ward_for_user(request.user, code)
     period = _period(period_pk)
     submissions = (
         Submission.objects.filter(ward=ward, period=period)
@@ -309,7 +330,7 @@ def review(request, code: str, period_pk: int | None = None):
 def result_detail(request, pk: int):
     """One result with its evidence and full history (who, when, old → new, why)."""
     result = get_object_or_404(
-        scope.results_visible_to(request.user).select_related(
+        Result.objects.visible_to(request.user).select_related(
             "indicator__criterion", "submission__ward", "submission__neighbourhood", "submission__period", "updated_by"
         ),
         pk=pk,
@@ -362,7 +383,7 @@ def _csv_text(value) -> str:
 @login_required
 def evidence_file(request, pk: int):
     """An evidence file, only for users who may see its ward."""
-    item = get_object_or_404(scope.evidence_visible_to(request.user), pk=pk)
+    item = get_object_or_404(Evidence.objects.visible_to(request.user), pk=pk)
     return FileResponse(
         item.file.open("rb"),
         content_type=item.content_type,

@@ -27,6 +27,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from campaigns.results import excel
 from campaigns.results.models import Period
 from portal import scope
+from portal.uploads import check_upload, safe_name
+from wards.selectors import get_ward_for_user
 
 SESSION_KEY = "campaigns_excel_uploads"
 MAX_PENDING = 3  # files awaiting confirmation per session
@@ -41,17 +43,12 @@ class ExcelUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError(
-                _("The file is not an Excel workbook (.xlsx). Save it as .xlsx and upload it again.")
-            )
-        if upload.size > excel.MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        check_upload(upload, excel.upload_rule())
         return upload
 
 
 def _ward_and_period(request, code: str, period_pk: int):
-    ward = scope.get_ward_for_user(request.user, code)
+    ward = get_ward_for_user(request.user, code)
     scope.require_edit(request.user, ward)
     return ward, get_object_or_404(Period, pk=period_pk)
 
@@ -97,7 +94,7 @@ def _keep(request, *, ward, period, filename: str, content: bytes) -> str:
     pending[token] = {
         "ward": ward.code,
         "period": period.pk,
-        "name": filename[:200],
+        "name": safe_name(filename, max_length=200),
         "at": time.time(),
         "sha256": hashlib.sha256(content).hexdigest(),
         "data": base64.b64encode(content).decode("ascii"),

@@ -32,10 +32,21 @@ def _staff(ward: Ward):
 
 @transaction.atomic
 def load(today: date | None = None) -> dict:
+    """Load the movement's demo; returns how many campaigns and tasks it added (none on a second run)."""
     today = today or timezone.localdate()
     city = City.objects.get(code="38")
     wards = list(Ward.objects.filter(code__in=PEAK_WARDS).order_by("code"))
     counts = {"campaigns": 0, "tasks": 0}
+    _peak_campaign(city, wards, counts)
+    _current_campaign(city, wards, today, counts)
+    _commitments(city, wards, today)
+    _recognitions(city, today.year - 1)
+    _ratings(wards)
+    return counts
+
+
+def _peak_campaign(city: City, wards: list[Ward], counts: dict) -> None:
+    """The 60-day peak of spring 2026, with its three targets and tasks at every stage."""
     peak, created = Campaign.objects.get_or_create(
         name="60 ngày cao điểm xây dựng phố, thôn kiểu mẫu năm 2026",
         city=city,
@@ -51,47 +62,58 @@ def load(today: date | None = None) -> dict:
     if created:
         counts["campaigns"] += 1
         peak.wards.set(wards)
-        signs = Target.objects.create(campaign=peak, name="Biển tuyên truyền được gắn", unit="biển", value=50)
-        houses = Target.objects.create(campaign=peak, name="Tuyến phố được đánh số nhà", unit="tuyến", value=12)
-        money = Target.objects.create(campaign=peak, name="Kinh phí hỗ trợ tổ dân phố", unit="triệu đồng", value=120)
-        plan = [
-            ("Gắn biển tuyên truyền tại nhà văn hóa", signs, 20, date(2026, 3, 31), "done", 20),
-            ("Gắn biển tuyên truyền trên các trục phố chính", signs, 30, date(2026, 4, 20), "in_progress", 12),
-            ("Đánh số nhà các ngõ còn thiếu", houses, 6, date(2026, 4, 30), "done", 6),
-            ("Đánh số nhà khu dân cư mới", houses, 6, date(2026, 5, 10), "in_progress", 2),
-            ("Hỗ trợ 10 triệu đồng cho mỗi tổ dân phố khó khăn", money, 60, date(2026, 5, 15), "done", 60),
-            ("Vận động xã hội hóa kinh phí chỉnh trang", money, 60, date(2026, 5, 15), "open", 0),
-        ]
-        rng = random.Random(60)
-        for i, (title, target, value, due, status, reached) in enumerate(plan * 2):
-            ward = wards[i % len(wards)]
-            hoods = list(ward.neighbourhoods.current(due).order_by("search_key")[:4])
-            task = Task.objects.create(
-                campaign=peak,
-                target=target,
-                title=title,
-                ward=ward,
-                neighbourhood=rng.choice(hoods) if hoods else None,
-                assignee=_staff(ward),
-                start=date(2026, 3, 15),
-                due=due,
-                status=status,
-                progress=100 if status == "done" else round(100 * reached / value),
-                target_value=Decimal(value) / 2,
-                reached_value=Decimal(reached) / 2,
-                completed_at=timezone.make_aware(datetime.combine(due - timedelta(days=2), time(16)))
-                if status == "done"
-                else None,
+        counts["tasks"] += _peak_tasks(peak, wards)
+
+
+def _peak_tasks(peak: Campaign, wards: list[Ward]) -> int:
+    """The peak's targets and its tasks, done, under way and open (with an update once begun); returns how many."""
+    signs = Target.objects.create(campaign=peak, name="Biển tuyên truyền được gắn", unit="biển", value=50)
+    houses = Target.objects.create(campaign=peak, name="Tuyến phố được đánh số nhà", unit="tuyến", value=12)
+    money = Target.objects.create(campaign=peak, name="Kinh phí hỗ trợ tổ dân phố", unit="triệu đồng", value=120)
+    plan = [
+        ("Gắn biển tuyên truyền tại nhà văn hóa", signs, 20, date(2026, 3, 31), "done", 20),
+        ("Gắn biển tuyên truyền trên các trục phố chính", signs, 30, date(2026, 4, 20), "in_progress", 12),
+        ("Đánh số nhà các ngõ còn thiếu", houses, 6, date(2026, 4, 30), "done", 6),
+        ("Đánh số nhà khu dân cư mới", houses, 6, date(2026, 5, 10), "in_progress", 2),
+        ("Hỗ trợ 10 triệu đồng cho mỗi tổ dân phố khó khăn", money, 60, date(2026, 5, 15), "done", 60),
+        ("Vận động xã hội hóa kinh phí chỉnh trang", money, 60, date(2026, 5, 15), "open", 0),
+    ]
+    rng = random.Random(60)
+    added = 0
+    for i, (title, target, value, due, status, reached) in enumerate(plan * 2):
+        ward = wards[i % len(wards)]
+        hoods = list(ward.neighbourhoods.current(due).order_by("search_key")[:4])
+        task = Task.objects.create(
+            campaign=peak,
+            target=target,
+            title=title,
+            ward=ward,
+            neighbourhood=rng.choice(hoods) if hoods else None,
+            assignee=_staff(ward),
+            start=date(2026, 3, 15),
+            due=due,
+            status=status,
+            progress=100 if status == "done" else round(100 * reached / value),
+            target_value=Decimal(value) / 2,
+            reached_value=Decimal(reached) / 2,
+            completed_at=timezone.make_aware(datetime.combine(due - timedelta(days=2), time(16)))
+            if status == "done"
+            else None,
+        )
+        added += 1
+        if reached:
+            TaskUpdate.objects.create(
+                task=task,
+                author=task.assignee,
+                text="Đã triển khai, báo cáo tại giao ban tuần.",
+                figure=task.reached_value,
+                progress=task.progress,
             )
-            counts["tasks"] += 1
-            if reached:
-                TaskUpdate.objects.create(
-                    task=task,
-                    author=task.assignee,
-                    text="Đã triển khai, báo cáo tại giao ban tuần.",
-                    figure=task.reached_value,
-                    progress=task.progress,
-                )
+    return added
+
+
+def _current_campaign(city: City, wards: list[Ward], today: date, counts: dict) -> None:
+    """A clean-up campaign under way now, with tasks overdue, due soon and later: what the reminders pick up."""
     now_campaign, created = Campaign.objects.get_or_create(
         name="Ra quân tổng vệ sinh môi trường chào năm mới",
         city=city,
@@ -103,29 +125,26 @@ def load(today: date | None = None) -> dict:
             "goal": "Mỗi thôn, tổ dân phố tổng vệ sinh 2 lần/tháng; xóa điểm tập kết rác tự phát.",
         },
     )
-    if created:
-        counts["campaigns"] += 1
-        now_campaign.wards.set(wards)
-        for i, ward in enumerate(wards):
-            for days, title in (
-                (-9, "Xóa điểm tập kết rác tự phát"),
-                (-2, "Tổng vệ sinh khu dân cư đợt 1"),
-                (2, "Trồng cây xanh tuyến đường trục"),
-                (20, "Tổng vệ sinh khu dân cư đợt 2"),
-            ):
-                Task.objects.create(
-                    campaign=now_campaign,
-                    title=title,
-                    ward=ward,
-                    assignee=_staff(ward),
-                    start=now_campaign.start,
-                    due=today + timedelta(days=days + i),
-                )
-                counts["tasks"] += 1
-    _commitments(city, wards, today)
-    _recognitions(city, today.year - 1)
-    _ratings(wards)
-    return counts
+    if not created:
+        return
+    counts["campaigns"] += 1
+    now_campaign.wards.set(wards)
+    for i, ward in enumerate(wards):
+        for days, title in (
+            (-9, "Xóa điểm tập kết rác tự phát"),
+            (-2, "Tổng vệ sinh khu dân cư đợt 1"),
+            (2, "Trồng cây xanh tuyến đường trục"),
+            (20, "Tổng vệ sinh khu dân cư đợt 2"),
+        ):
+            Task.objects.create(
+                campaign=now_campaign,
+                title=title,
+                ward=ward,
+                assignee=_staff(ward),
+                start=now_campaign.start,
+                due=today + timedelta(days=days + i),
+            )
+            counts["tasks"] += 1
 
 
 def _commitments(city: City, wards: list[Ward], today: date) -> None:

@@ -54,14 +54,8 @@ def load(today: date | None = None) -> int:
         periods.periods_ensure(year)
     current = periods.current_month(today)
     months = list(Period.objects.filter(kind=Period.Kind.MONTH, start__lte=current.start).order_by("-start")[:12])
-    staff = {
-        m.ward.code: m.user
-        for m in Membership.objects.filter(role=Membership.Role.WARD_STAFF).select_related("user", "ward")
-    }
-    leaders = {
-        m.ward.code: m.user
-        for m in Membership.objects.filter(role=Membership.Role.WARD_LEADER).select_related("user", "ward")
-    }
+    staff = _members_by_ward(Membership.Role.WARD_STAFF)
+    leaders = _members_by_ward(Membership.Role.WARD_LEADER)
     added = 0
     for ward in Ward.objects.filter(code__in=DEMO_RESULT_WARDS).order_by("code"):
         units = [ward, *ward.neighbourhoods.current(today).order_by("search_key")]
@@ -74,12 +68,7 @@ def load(today: date | None = None) -> int:
             progress = age / max(1, len(months) - 1)
             for unit in units:
                 key = "ward" if unit is ward else unit.pk
-                if unit is not ward and Submission.objects.filter(period=period, neighbourhood=unit).exists():
-                    continue
-                if (
-                    unit is ward
-                    and Submission.objects.filter(period=period, ward=ward, neighbourhood__isnull=True).exists()
-                ):
+                if _has_submission(ward, unit, period):
                     continue
                 # One generator per unit and month: reloading gives the same values and skips the same units.
                 rng = random.Random(f"{ward.code}:{key}:{period.year}-{period.number}")
@@ -89,62 +78,74 @@ def load(today: date | None = None) -> int:
                 submission = services.submission_for(unit, period)
                 if submission is None:
                     continue
-                chance = min(0.99, strength[key] + 0.25 * progress)
-                indicators = [
-                    i
-                    for c in submission.criteria_set.criteria.prefetch_related("indicators")
-                    for i in c.indicators.all()
-                ]
-                existing = set(submission.results.values_list("indicator_id", flat=True))
-                profile = services.unit_profile(submission)
-                new = []
-                for i in indicators:
-                    if i.pk in existing:
-                        continue
-                    value = services.profile_value(i, profile) if i.source else _value(rng, i, chance)
-                    new.append(
-                        Result(
-                            submission=submission,
-                            indicator=i,
-                            value=value,
-                            is_met=i.is_met(value, ward.zone),
-                            updated_by=author,
-                        )
-                    )
-                Result.objects.bulk_create(new)
-                services.submission_evaluate(submission)
-                # Sent by the deadline, and never in the future for this month's entries.
-                when = min(
-                    timezone.make_aware(datetime.combine(period.deadline, time(9))),
-                    timezone.now() - timedelta(hours=rng.randint(2, 96)),
-                )
+                _fill(submission, ward, rng, chance=min(0.99, strength[key] + 0.25 * progress), author=author)
+                when = _sent_at(period, rng)
                 status, reason = _status(rng, is_current, age, len(months))
-                Submission.objects.filter(pk=submission.pk).update(
-                    status=status,
-                    return_reason=reason,
-                    submitted_by=author if status != Submission.Status.DRAFT else None,
-                    submitted_at=when if status != Submission.Status.DRAFT else None,
-                    reviewed_by=reviewer
-                    if status in (Submission.Status.APPROVED, Submission.Status.RETURNED)
-                    else None,
-                    reviewed_at=when if status in (Submission.Status.APPROVED, Submission.Status.RETURNED) else None,
-                )
-                if status != Submission.Status.DRAFT:
-                    history_record(obj=submission, user=author, action="submit", changes={"status": ["Nháp", "Đã gửi"]})
-                if status == Submission.Status.APPROVED:
-                    history_record(
-                        obj=submission, user=reviewer, action="approve", changes={"status": ["Đã gửi", "Đã duyệt"]}
-                    )
-                if status == Submission.Status.RETURNED:
-                    history_record(
-                        obj=submission,
-                        user=reviewer,
-                        action="return",
-                        changes={"status": ["Đã gửi", "Trả lại"]},
-                        reason=reason,
-                    )
+                _send(submission, status, reason, when=when, author=author, reviewer=reviewer)
                 added += 1
     return added
+
+
+def _members_by_ward(role: str) -> dict:
+    """Ward code → the user holding `role` there."""
+    return {m.ward.code: m.user for m in Membership.objects.filter(role=role).select_related("user", "ward")}
+
+
+def _has_submission(ward: Ward, unit, period: Period) -> bool:
+    """Whether the unit (the ward itself or one of its neighbourhoods) already has a submission for the period."""
+    if unit is not ward:
+        return Submission.objects.filter(period=period, neighbourhood=unit).exists()
+    return Submission.objects.filter(period=period, ward=ward, neighbourhood__isnull=True).exists()
+
+
+def _fill(submission: Submission, ward: Ward, rng: random.Random, *, chance: float, author) -> None:
+    """Enter a value for every indicator still empty (profile figures from the profile), then evaluate."""
+    indicators = [
+        i for c in submission.criteria_set.criteria.prefetch_related("indicators") for i in c.indicators.all()
+    ]
+    existing = set(submission.results.values_list("indicator_id", flat=True))
+    profile = services.unit_profile(submission)
+    new = []
+    for i in indicators:
+        if i.pk in existing:
+            continue
+        value = services.profile_value(i, profile) if i.source else _value(rng, i, chance)
+        new.append(
+            Result(
+                submission=submission, indicator=i, value=value, is_met=i.is_met(value, ward.zone), updated_by=author
+            )
+        )
+    Result.objects.bulk_create(new)
+    services.submission_evaluate(submission)
+
+
+def _sent_at(period: Period, rng: random.Random) -> datetime:
+    """When the submission was sent (and reviewed): by the deadline, and never in the future for this month."""
+    return min(
+        timezone.make_aware(datetime.combine(period.deadline, time(9))),
+        timezone.now() - timedelta(hours=rng.randint(2, 96)),
+    )
+
+
+def _send(submission: Submission, status: str, reason: str, *, when: datetime, author, reviewer) -> None:
+    """Give the submission its status as if sent and reviewed at `when`, with the history that would have left."""
+    reviewed = status in (Submission.Status.APPROVED, Submission.Status.RETURNED)
+    Submission.objects.filter(pk=submission.pk).update(
+        status=status,
+        return_reason=reason,
+        submitted_by=author if status != Submission.Status.DRAFT else None,
+        submitted_at=when if status != Submission.Status.DRAFT else None,
+        reviewed_by=reviewer if reviewed else None,
+        reviewed_at=when if reviewed else None,
+    )
+    if status != Submission.Status.DRAFT:
+        history_record(obj=submission, user=author, action="submit", changes={"status": ["Nháp", "Đã gửi"]})
+    if status == Submission.Status.APPROVED:
+        history_record(obj=submission, user=reviewer, action="approve", changes={"status": ["Đã gửi", "Đã duyệt"]})
+    if status == Submission.Status.RETURNED:
+        history_record(
+            obj=submission, user=reviewer, action="return", changes={"status": ["Đã gửi", "Trả lại"]}, reason=reason
+        )
 
 
 def _status(rng: random.Random, is_current: bool, age: int, count: int) -> tuple[str, str]:

@@ -12,8 +12,9 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from campaigns.criteria.loading import criteria_set_load, criteria_set_load_file, criteria_set_new_version
+from campaigns.criteria.loading import criteria_set_load, criteria_set_load_file
 from campaigns.criteria.models import CriteriaSet, Criterion, Indicator, Level
+from campaigns.criteria.services import criteria_set_new_version
 from campaigns.results import services
 from campaigns.results.models import Period, Result, Submission
 from campaigns.results.periods import periods_ensure

@@ -20,8 +20,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from campaigns.movement import services as movement
 from campaigns.movement.models import Commitment, CommitmentRequest
+from campaigns.movement.services import commitments as commitment_services
 from portal.models import HistoryEntry
 from tests.factories import WardFactory
 
@@ -85,7 +85,7 @@ def form(ward, **overrides) -> dict:
 
 
 def make(ward, user, *, start=date(2026, 1, 1), end=date(2026, 6, 30), topic="security", request=None, document=None):
-    return movement.commitment_record(
+    return commitment_services.commitment_record(
         user=user,
         data={
             "ward": ward,
@@ -279,7 +279,7 @@ def test_an_unknown_outcome_is_refused(client_for, staff_a, ward_a):
     commitment.refresh_from_db()
     assert commitment.outcome == "pending"
     with translation.override("en"), pytest.raises(ValidationError, match="kept or breached"):
-        movement.commitment_close(user=staff_a, commitment=commitment, outcome="pending", note="")
+        commitment_services.commitment_close(user=staff_a, commitment=commitment, outcome="pending", note="")
 
 
 def test_city_leader_sees_but_cannot_close(client_for, staff_a, city_leader, ward_a):
@@ -352,7 +352,7 @@ def test_city_leader_asks_every_ward_and_sees_who_has_not_signed(client_for, wor
 
 
 def test_request_status_is_one_query(staff_a, city_leader, ward_a, ward_b, django_assert_num_queries):
-    asked = movement.commitment_request_create(
+    asked = commitment_services.commitment_request_create(
         user=city_leader,
         city=ward_a.city,
         data={
@@ -366,14 +366,14 @@ def test_request_status_is_one_query(staff_a, city_leader, ward_a, ward_b, djang
     )
     make(ward_a, staff_a, request=asked)
     with django_assert_num_queries(1):
-        rows = movement.request_status(asked)
+        rows = commitment_services.request_status(asked)
     assert [r.code for r in rows] == [ward_b.code, ward_a.code]  # by name: Đông Quang, Hạc Thành
     assert {r.code: r.signed for r in rows} == {ward_a.code: True, ward_b.code: False}
     assert {r.code: r.signed_on for r in rows} == {ward_a.code: date(2026, 1, 1), ward_b.code: None}
 
 
 def test_a_ward_signs_a_request_once_and_only_if_asked(staff_a, staff_b, city_leader, ward_a, ward_b):
-    asked = movement.commitment_request_create(
+    asked = commitment_services.commitment_request_create(
         user=city_leader,
         city=ward_a.city,
         data={
@@ -394,7 +394,7 @@ def test_a_ward_signs_a_request_once_and_only_if_asked(staff_a, staff_b, city_le
 
 
 def test_a_ward_not_asked_does_not_see_the_request(client_for, staff_b, city_leader, ward_a):
-    asked = movement.commitment_request_create(
+    asked = commitment_services.commitment_request_create(
         user=city_leader,
         city=ward_a.city,
         data={
@@ -442,7 +442,7 @@ def test_a_ward_of_another_city_cannot_be_asked(city_leader, ward_a):
 
     elsewhere = WardFactory(city=CityFactory(code="40", name="Nghệ An"))
     with translation.override("en"), pytest.raises(ValidationError, match="Only wards of"):
-        movement.commitment_request_create(
+        commitment_services.commitment_request_create(
             user=city_leader,
             city=ward_a.city,
             data={
@@ -455,7 +455,7 @@ def test_a_ward_of_another_city_cannot_be_asked(city_leader, ward_a):
             wards=[ward_a, elsewhere],
         )
     with pytest.raises(PermissionDenied):
-        movement.commitment_request_create(
+        commitment_services.commitment_request_create(
             user=city_leader,
             city=elsewhere.city,
             data={

@@ -13,8 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from campaigns.criteria.loading import criteria_set_load_file
-from campaigns.movement import services as movement
 from campaigns.movement.models import PartyCellRating, Recognition
+from campaigns.movement.services import ratings as rating_services
+from campaigns.movement.services import recognitions as recognition_services
 from campaigns.results import periods
 from campaigns.results.models import Period, Submission
 from portal.models import HistoryEntry
@@ -25,7 +26,7 @@ from wards.models import Ward
 S = Submission.Status
 R = Recognition.Status
 L = PartyCellRating.Level
-TITLE = movement.RECOGNITION_TITLE
+TITLE = recognition_services.RECOGNITION_TITLE
 NEIGHBOURHOOD_SET = Path(settings.BASE_DIR) / "campaigns/criteria/sets/nd-86-2023-thon-tdp-van-hoa.yaml"
 
 
@@ -71,10 +72,10 @@ def names(qs):
 
 
 def test_candidates_are_the_units_whose_latest_approved_month_meets_the_whole_set(city, hoods):
-    candidates = list(movement.recognition_candidates(city=city, year=2026))
+    candidates = list(recognition_services.recognition_candidates(city=city, year=2026))
     assert names(candidates) == [("Phường Hạc Thành", "Tổ dân phố Đình Hương 1")]
     assert candidates[0].last_month == 11
-    assert movement.recognition_candidates(city=city, year=2025).count() == 0
+    assert recognition_services.recognition_candidates(city=city, year=2025).count() == 0
 
 
 def test_candidates_leave_out_other_cities_and_ended_units_and_keep_ward_order(city, ward_b, hoods, months):
@@ -88,33 +89,35 @@ def test_candidates_leave_out_other_cities_and_ended_units_and_keep_ward_order(c
     later = NeighbourhoodFactory(ward=ward_b, name="Tổ dân phố Đông Cương 1")
     ProfileFactory(neighbourhood=later, year=2026)
     enter(later, months[9], met=True)
-    assert names(movement.recognition_candidates(city=city, year=2026)) == [
+    assert names(recognition_services.recognition_candidates(city=city, year=2026)) == [
         ("Phường Đông Quang", "Tổ dân phố Đông Cương 1"),  # Đ sorts with D: Đông Quang before Hạc Thành
         ("Phường Hạc Thành", "Tổ dân phố Đình Hương 1"),
     ]
-    assert names(movement.recognition_candidates(city=other_city, year=2026)) == [(far.ward.name, "Thôn xa")]
+    assert names(recognition_services.recognition_candidates(city=other_city, year=2026)) == [
+        (far.ward.name, "Thôn xa")
+    ]
 
 
 def test_propose_is_idempotent_and_per_title(city, hoods, city_leader):
-    created = movement.recognition_propose(user=city_leader, year=2026, title=TITLE)
+    created = recognition_services.recognition_propose(user=city_leader, year=2026, title=TITLE)
     assert [(r.neighbourhood, r.ward, r.status, r.year) for r in created] == [
         (hoods["hood_a"], hoods["hood_a"].ward, R.PROPOSED, 2026)
     ]
     assert HistoryEntry.objects.for_object(created[0]).get().action == "propose"
-    assert movement.recognition_propose(user=city_leader, year=2026, title=f"  {TITLE} ") == []
+    assert recognition_services.recognition_propose(user=city_leader, year=2026, title=f"  {TITLE} ") == []
     assert Recognition.objects.count() == 1
-    assert movement.recognition_candidates(city=city, year=2026).count() == 0
-    other = movement.recognition_propose(user=city_leader, year=2026, title="Khu dân cư văn hóa")
+    assert recognition_services.recognition_candidates(city=city, year=2026).count() == 0
+    other = recognition_services.recognition_propose(user=city_leader, year=2026, title="Khu dân cư văn hóa")
     assert len(other) == 1 and Recognition.objects.count() == 2
 
 
 def test_only_city_leaders_and_administrators_propose(city, hoods, staff_a, leader_a, admin_user):
     for user in (staff_a, leader_a):
         with pytest.raises(PermissionDenied):
-            movement.recognition_propose(user=user, year=2026, title=TITLE)
-    assert len(movement.recognition_propose(user=admin_user, year=2026, title=TITLE)) == 1
+            recognition_services.recognition_propose(user=user, year=2026, title=TITLE)
+    assert len(recognition_services.recognition_propose(user=admin_user, year=2026, title=TITLE)) == 1
     with pytest.raises(ValidationError):
-        movement.recognition_propose(user=admin_user, year=2026, title="   ")
+        recognition_services.recognition_propose(user=admin_user, year=2026, title="   ")
 
 
 # --- decisions -------------------------------------------------------------------------------------------------
@@ -127,17 +130,17 @@ def proposed(ward_a, hood_a):
 
 def test_confirming_needs_the_decision_number_and_date(proposed, city_leader):
     with pytest.raises(ValidationError) as err:
-        movement.recognition_decide(
+        recognition_services.recognition_decide(
             user=city_leader, recognition=proposed, confirm=True, decision_number="", decision_date=None
         )
     assert set(err.value.message_dict) == {"decision_number", "decision_date"}
     with pytest.raises(ValidationError):
-        movement.recognition_decide(
+        recognition_services.recognition_decide(
             user=city_leader, recognition=proposed, confirm=True, decision_number="15/QĐ-UBND", decision_date=None
         )
     proposed.refresh_from_db()
     assert proposed.status == R.PROPOSED
-    done = movement.recognition_decide(
+    done = recognition_services.recognition_decide(
         user=city_leader,
         recognition=proposed,
         confirm=True,
@@ -159,14 +162,16 @@ def test_confirming_needs_the_decision_number_and_date(proposed, city_leader):
 
 
 def test_rejecting_needs_no_decision(proposed, admin_user):
-    done = movement.recognition_decide(user=admin_user, recognition=proposed, confirm=False, note="Chưa đủ hồ sơ")
+    done = recognition_services.recognition_decide(
+        user=admin_user, recognition=proposed, confirm=False, note="Chưa đủ hồ sơ"
+    )
     assert done.status == R.REJECTED and done.note == "Chưa đủ hồ sơ"
 
 
 def test_ward_people_cannot_decide(proposed, staff_a, leader_a):
     for user in (staff_a, leader_a):
         with pytest.raises(PermissionDenied):
-            movement.recognition_decide(
+            recognition_services.recognition_decide(
                 user=user, recognition=proposed, confirm=True, decision_number="1", decision_date=date(2027, 1, 5)
             )
 
@@ -280,12 +285,14 @@ def test_candidates_page_queries_stay_fixed(client, city, city_leader, months, c
 
 def test_before_2025_a_level_is_required_and_a_score_refused(cell_a, staff_a):
     with pytest.raises(ValidationError) as err:
-        movement.party_cell_rate(user=staff_a, party_cell=cell_a, year=2024, members=12)
+        rating_services.party_cell_rate(user=staff_a, party_cell=cell_a, year=2024, members=12)
     assert set(err.value.message_dict) == {"level"}
     with pytest.raises(ValidationError) as err:
-        movement.party_cell_rate(user=staff_a, party_cell=cell_a, year=2024, score=95, level=L.EXCELLENT, members=12)
+        rating_services.party_cell_rate(
+            user=staff_a, party_cell=cell_a, year=2024, score=95, level=L.EXCELLENT, members=12
+        )
     assert set(err.value.message_dict) == {"score"}
-    rating = movement.party_cell_rate(user=staff_a, party_cell=cell_a, year=2024, level=L.GOOD, members=12)
+    rating = rating_services.party_cell_rate(user=staff_a, party_cell=cell_a, year=2024, level=L.GOOD, members=12)
     assert (rating.scale, rating.score, rating.level, rating.members) == ("levels", None, "good", 12)
 
 
@@ -303,7 +310,9 @@ def test_before_2025_a_level_is_required_and_a_score_refused(cell_a, staff_a):
     ],
 )
 def test_from_2025_the_level_follows_the_score(cell_a, staff_a, score, level):
-    rating = movement.party_cell_rate(user=staff_a, party_cell=cell_a, year=2025, score=Decimal(score), members=9)
+    rating = rating_services.party_cell_rate(
+        user=staff_a, party_cell=cell_a, year=2025, score=Decimal(score), members=9
+    )
     rating.refresh_from_db()
     assert (rating.scale, rating.score, rating.level) == ("points", Decimal(score), level)
 
@@ -311,22 +320,28 @@ def test_from_2025_the_level_follows_the_score(cell_a, staff_a, score, level):
 @pytest.mark.parametrize("score", [None, "101", "-1", "89.999", "abc"])
 def test_from_2025_a_score_from_0_to_100_is_required(cell_a, staff_a, score):
     with pytest.raises(ValidationError) as err:
-        movement.party_cell_rate(user=staff_a, party_cell=cell_a, year=2025, score=score, level=None, members=9)
+        rating_services.party_cell_rate(user=staff_a, party_cell=cell_a, year=2025, score=score, level=None, members=9)
     assert "score" in err.value.message_dict
     assert not PartyCellRating.objects.exists()
 
 
 def test_a_level_given_beside_the_score_must_agree(cell_a, staff_a):
     with pytest.raises(ValidationError) as err:
-        movement.party_cell_rate(user=staff_a, party_cell=cell_a, year=2026, score=75, level=L.EXCELLENT, members=9)
+        rating_services.party_cell_rate(
+            user=staff_a, party_cell=cell_a, year=2026, score=75, level=L.EXCELLENT, members=9
+        )
     assert set(err.value.message_dict) == {"level"}
-    rating = movement.party_cell_rate(user=staff_a, party_cell=cell_a, year=2026, score=75, level=L.GOOD, members=9)
+    rating = rating_services.party_cell_rate(
+        user=staff_a, party_cell=cell_a, year=2026, score=75, level=L.GOOD, members=9
+    )
     assert rating.level == L.GOOD
 
 
 def test_rating_again_updates_and_records_the_change(cell_a, staff_a):
-    first = movement.party_cell_rate(user=staff_a, party_cell=cell_a, year=2025, score=88, members=9)
-    second = movement.party_cell_rate(user=staff_a, party_cell=cell_a, year=2025, score=91, members=9, note="Sửa")
+    first = rating_services.party_cell_rate(user=staff_a, party_cell=cell_a, year=2025, score=88, members=9)
+    second = rating_services.party_cell_rate(
+        user=staff_a, party_cell=cell_a, year=2025, score=91, members=9, note="Sửa"
+    )
     assert first.pk == second.pk and second.level == L.EXCELLENT
     actions = list(HistoryEntry.objects.for_object(second).order_by("id").values_list("action", "changes"))
     assert actions[0][0] == "create"
@@ -336,8 +351,11 @@ def test_rating_again_updates_and_records_the_change(cell_a, staff_a):
 def test_only_the_wards_staff_and_administrators_rate(cell_a, leader_a, staff_b, city_leader, admin_user):
     for user in (leader_a, staff_b, city_leader):
         with pytest.raises(PermissionDenied):
-            movement.party_cell_rate(user=user, party_cell=cell_a, year=2025, score=80, members=3)
-    assert movement.party_cell_rate(user=admin_user, party_cell=cell_a, year=2025, score=80, members=3).level == "good"
+            rating_services.party_cell_rate(user=user, party_cell=cell_a, year=2025, score=80, members=3)
+    assert (
+        rating_services.party_cell_rate(user=admin_user, party_cell=cell_a, year=2025, score=80, members=3).level
+        == "good"
+    )
 
 
 def cells_url(ward, year):

@@ -18,8 +18,9 @@ from PIL import Image
 
 from campaigns.criteria.loading import criteria_set_load_file
 from campaigns.criteria.models import Criterion
-from campaigns.movement import services as movement
 from campaigns.movement.models import Campaign, Target, Task, TaskAttachment, TaskUpdate
+from campaigns.movement.services import campaigns as campaign_services
+from campaigns.movement.services import tasks as task_services
 from campaigns.results.models import CriterionResult, Period, Submission
 from campaigns.results.periods import periods_ensure
 from portal.models import HistoryEntry
@@ -154,7 +155,7 @@ def test_forged_task_id_in_an_update_is_404(client_for, staff_a, task_b):
 
 
 def test_attachment_of_another_ward_is_404(client_for, staff_a, staff_b, city_leader, task_a):
-    movement.task_update_post(user=staff_a, task=task_a, text="Đã lắp 5 biển", figure=Decimal(17), files=[png()])
+    task_services.task_update_post(user=staff_a, task=task_a, text="Đã lắp 5 biển", figure=Decimal(17), files=[png()])
     attachment = TaskAttachment.objects.get()
     url = reverse("campaigns:task-attachment", args=[attachment.pk])
     assert client_for(staff_b).get(url).status_code == NOT_FOUND
@@ -222,9 +223,9 @@ def test_ward_staff_may_not_edit_a_city_campaign_but_may_add_their_wards_tasks(c
 def test_service_refuses_users_outside_the_task(staff_b, city_leader, task_a):
     for user in (staff_b, city_leader):
         with pytest.raises(PermissionDenied):
-            movement.task_update_post(user=user, task=task_a, text="x")
+            task_services.task_update_post(user=user, task=task_a, text="x")
         with pytest.raises(PermissionDenied):
-            movement.task_complete(user=user, task=task_a)
+            task_services.task_complete(user=user, task=task_a)
 
 
 # --- campaigns and targets --------------------------------------------------------------------------------------
@@ -290,7 +291,7 @@ def test_a_negative_target_is_refused_and_nothing_saved(client_for, leader_a, wa
 def test_a_negative_target_leaves_an_edited_campaign_as_it_was(admin_user, campaign, signs):
     data = {"name": "Đổi tên", "kind": "regular", "start": campaign.start, "end": campaign.end, "ward": None}
     with pytest.raises(ValidationError):
-        movement.campaign_save(
+        campaign_services.campaign_save(
             user=admin_user,
             campaign=campaign,
             data=data,
@@ -378,7 +379,7 @@ def test_task_rules_are_checked_by_the_service(admin_user, campaign, ward_a, hoo
     with translation.override("en"):
         for field, change in cases.items():
             with pytest.raises(ValidationError) as caught:
-                movement.task_save(user=admin_user, campaign=campaign, data={**base, **change})
+                task_services.task_save(user=admin_user, campaign=campaign, data={**base, **change})
             assert field in caught.value.message_dict, field
     assert not Task.objects.exists()
 
@@ -388,7 +389,7 @@ def test_a_ward_outside_the_campaign_is_refused(admin_user, city, campaign):
 
     other = WardFactory(city=city, name="Phường Quảng Phú")
     with translation.override("en"), pytest.raises(ValidationError) as caught:
-        movement.task_save(
+        task_services.task_save(
             user=admin_user,
             campaign=campaign,
             data={"title": "x", "ward": other, "start": date(2026, 4, 1), "due": date(2026, 4, 2)},
@@ -423,7 +424,7 @@ def test_staff_post_an_update_with_photos(client_for, staff_a, task_a):
 def test_an_open_task_moves_to_in_progress_with_its_first_update(staff_a, task_a):
     task_a.status = Task.Status.OPEN
     task_a.save()
-    movement.task_update_post(user=staff_a, task=task_a, text="Bắt đầu khảo sát")
+    task_services.task_update_post(user=staff_a, task=task_a, text="Bắt đầu khảo sát")
     task_a.refresh_from_db()
     assert task_a.status == Task.Status.IN_PROGRESS
 
@@ -453,7 +454,7 @@ def test_a_file_that_is_not_a_photo_is_refused(client_for, staff_a, task_a):
 
 
 def test_a_stale_update_is_refused_with_a_clear_message(client_for, staff_a, task_a):
-    movement.task_update_post(user=staff_a, task=task_a, text="Cập nhật của người khác", figure=Decimal(20))
+    task_services.task_update_post(user=staff_a, task=task_a, text="Cập nhật của người khác", figure=Decimal(20))
     response = client_for(staff_a).post(
         task_url("task-update", task_a), {"text": "Cập nhật cũ", "figure": "15", "version": "1"}
     )
@@ -553,9 +554,9 @@ def test_campaign_shows_how_its_criteria_moved(client_for, city_leader, campaign
 
 def test_briefing_of_a_week(client_for, staff_a, leader_a, campaign, ward_a, hood_a, task_a, task_b):
     with time_machine.travel(datetime(2026, 4, 14, 8, 0, tzinfo=HCM), tick=False):  # Tuesday of that week
-        movement.task_update_post(user=staff_a, task=task_a, text="Lắp 8 biển ở ngõ Đình", figure=Decimal(20))
+        task_services.task_update_post(user=staff_a, task=task_a, text="Lắp 8 biển ở ngõ Đình", figure=Decimal(20))
     with time_machine.travel(datetime(2026, 4, 6, 8, 0, tzinfo=HCM), tick=False):  # the week before
-        movement.task_update_post(user=staff_a, task=task_a, text="Cập nhật tuần trước")
+        task_services.task_update_post(user=staff_a, task=task_a, text="Cập nhật tuần trước")
     fell = Task.objects.create(
         campaign=campaign, title="Dọn vệ sinh nhà văn hóa", ward=ward_a, start=date(2026, 4, 1), due=date(2026, 4, 13)
     )

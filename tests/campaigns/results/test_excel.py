@@ -28,6 +28,7 @@ from campaigns.results import excel, services
 from campaigns.results.excel import HEADERS, template_build, upload_apply, upload_check
 from campaigns.results.models import Period, Result, Submission
 from campaigns.results.periods import periods_ensure
+from portal import spreadsheets
 from portal.models import HistoryEntry
 from tests.factories import NeighbourhoodFactory, ProfileFactory
 
@@ -513,7 +514,7 @@ def test_wrong_or_missing_headers_are_errors(cast, march, ward_a, hood_a, staff_
 
 
 def test_rows_over_the_limit_are_refused(cast, march, ward_a, hood_a, staff_a, monkeypatch):
-    monkeypatch.setattr(excel, "MAX_ROWS", 3)
+    monkeypatch.setattr(excel.reading, "MAX_ROWS", 3)
     three = workbook([row(hood_a, c, 95) for c in ("I.1", "II.2", "II.4")])
     assert check(staff_a, ward_a, march, three).ok
     four = workbook([row(hood_a, c, 95) for c in ("I.1", "II.2", "II.4")] + [row(hood_a, "I.3", "Có")])
@@ -775,6 +776,6 @@ def excel_pending(client) -> dict:
 
 
 def test_a_zip_bomb_is_refused_before_it_is_opened(cast, march, ward_a, staff_a, monkeypatch):
-    monkeypatch.setattr(excel, "MAX_UNPACKED_BYTES", 1000)
+    monkeypatch.setattr(spreadsheets, "MAX_UNPACKED_BYTES", 1000)
     result = check(staff_a, ward_a, march, workbook([]))
     assert [e.message for e in result.errors] == ["The file is too large once unpacked."]

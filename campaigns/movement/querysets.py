@@ -1,0 +1,95 @@
+"""The movement's QuerySets: what each model's rows a user may read (`visible_to`), and the states
+pages ask for (open and overdue tasks)."""
+
+from datetime import date
+
+from django.db import models
+from django.db.models import Q
+
+from portal import scope
+from portal.scope import WardScopedQuerySet
+
+
+class CampaignQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """City-wide campaigns of the user's city, and ward campaigns their ward owns or takes part in."""
+        current = scope.scope_of(user)
+        if current.is_admin:
+            return self
+        if current.is_empty:
+            return self.none()
+        return self.filter(
+            Q(city_id__in=current.city_ids)
+            | Q(ward_id__in=current.read_ward_ids)
+            | Q(wards__id__in=current.read_ward_ids)
+            | Q(ward__isnull=True, city__wards__id__in=current.read_ward_ids)
+        ).distinct()
+
+
+class TargetQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Targets of the campaigns the user reads."""
+        return self.filter(campaign__in=self.model._meta.get_field("campaign").related_model.objects.visible_to(user))
+
+
+class TaskQuerySet(WardScopedQuerySet):
+    OPEN = ("open", "in_progress")
+
+    def open(self):
+        return self.filter(status__in=self.OPEN)
+
+    def overdue(self, today: date | None = None):
+        """Not done and past their due date (dates in Asia/Ho_Chi_Minh)."""
+        from django.utils import timezone
+
+        return self.open().filter(due__lt=today or timezone.localdate())
+
+    def due_within(self, days: int, today: date | None = None):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        today = today or timezone.localdate()
+        return self.open().filter(due__gte=today, due__lte=today + timedelta(days=days))
+
+
+class TaskUpdateQuerySet(WardScopedQuerySet):
+    ward_path = "task__ward"
+
+
+class TaskAttachmentQuerySet(WardScopedQuerySet):
+    ward_path = "update__task__ward"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A person's own notifications, and nobody else's."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(user=user)
+
+
+class CommitmentRequestQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Administrators see every request, a city leader those of the city, a ward user those asking their ward."""
+        current = scope.scope_of(user)
+        if current.is_admin:
+            return self
+        if current.is_empty:
+            return self.none()
+        asked = self.model.wards.through.objects.filter(
+            commitmentrequest_id=models.OuterRef("pk"), ward_id__in=current.read_ward_ids
+        )
+        return self.filter(Q(city_id__in=current.city_ids) | models.Exists(asked))
+
+
+class CommitmentQuerySet(WardScopedQuerySet):
+    ward_path = "ward"
+
+
+class RecognitionQuerySet(WardScopedQuerySet):
+    ward_path = "ward"
+
+
+class PartyCellRatingQuerySet(WardScopedQuerySet):
+    ward_path = "party_cell__ward"

@@ -1,0 +1,145 @@
+"""An upload, checked as a whole against what is saved now, then saved all at once or not at all."""
+
+from collections import defaultdict
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from campaigns.results import services
+from campaigns.results.excel.layout import MAX_UPLOAD_BYTES
+from campaigns.results.excel.outcome import UploadResult, UploadRow
+from campaigns.results.excel.reading import not_xlsx, read_upload
+from campaigns.results.excel.rows import RowContext, check_row
+from campaigns.results.excel.units import Unit, units_of
+from campaigns.results.models import Period
+from portal import scope
+from portal.uploads import UploadRule, check_content, safe_name
+from wards.models import Ward
+
+
+def upload_rule() -> UploadRule:
+    """The name and size an upload must have; what it holds is checked when it is read."""
+    return UploadRule(
+        extensions=(".xlsx",),
+        wrong_extension=not_xlsx(),
+        max_bytes=MAX_UPLOAD_BYTES,
+        too_large=_("The file is larger than 10 MB."),
+    )
+
+
+def upload_check(*, user, ward: Ward, period: Period, filename: str, content: bytes) -> UploadResult:
+    """Read and check a whole file against what is saved now. Writes nothing.
+
+    Raises PermissionDenied when the user may not change the ward's results.
+    """
+    if not scope.can_edit_ward(user, ward):
+        raise PermissionDenied
+    result = UploadResult()
+    try:
+        check_content(filename, content, upload_rule())
+    except ValidationError as exc:
+        result.error(None, "", exc.messages[0])
+        return result
+    rows = read_upload(content, result)
+    if rows is None:
+        return result
+    if not rows:
+        result.error(None, "", _("The file has no rows under the header."))
+        return result
+    _warn_of_another_period(result, ward, period)
+    units = {u.neighbourhood.pk: u for u in units_of(ward, period)}
+    # Units of the ward without a criteria set in the period, to say so rather than "unknown".
+    others = {h.pk: h for h in ward.neighbourhoods.current(period.end) if h.pk not in units}
+    context = RowContext(result, units, others)
+    seen: dict[tuple[int, int], int] = {}
+    for number, cells in rows:
+        row = check_row(number, cells, context)
+        if row is None:
+            continue
+        key = (row.neighbourhood.pk, row.indicator.pk)
+        if key in seen:
+            context.error(number, "code", _("Same neighbourhood and indicator as row %(row)s.") % {"row": seen[key]})
+            continue
+        seen[key] = number
+        result.rows.append(row)
+    _check_editable(result, period, units)
+    result.errors.sort(key=lambda e: e.row or 0)
+    return result
+
+
+def _warn_of_another_period(result: UploadResult, ward: Ward, period: Period) -> None:
+    """The template records its ward and period; warn when a file made for another period is uploaded."""
+    if not result.origin or result.origin == (ward.code, period.pk):
+        return
+    origin_period = Period.objects.filter(pk=result.origin[1]).first()
+    if result.origin[0] == ward.code and origin_period is not None:
+        result.warnings.append(
+            _("This file was downloaded for %(file_period)s; its values will be saved for %(period)s.")
+            % {"file_period": origin_period.label, "period": period.label}
+        )
+
+
+def _check_editable(result: UploadResult, period: Period, units: dict[int, Unit]) -> None:
+    """Changes to results that can no longer be changed: one error per unit, at its first changed row."""
+    changed = [r for r in result.rows if r.changed]
+    if changed and period.is_locked:
+        result.error(None, "", _("This period is locked."))
+        return
+    reported = set()
+    for row in changed:
+        unit = units[row.neighbourhood.pk]
+        if unit.submission.pk and not unit.submission.is_editable and row.neighbourhood.pk not in reported:
+            reported.add(row.neighbourhood.pk)
+            result.error(
+                row.row,
+                result.labels["value"],
+                _("The results of %(unit)s are “%(status)s” and can no longer be changed.")
+                % {"unit": row.neighbourhood.name, "status": unit.submission.get_status_display()},
+            )
+
+
+def upload_apply(*, user, ward: Ward, period: Period, filename: str, content: bytes) -> UploadResult:
+    """Check the file again and save every change in one transaction, or nothing.
+
+    Each result is saved against its current version (the file is a snapshot of
+    "now"); results_save writes the history of each change with the file's name
+    as the reason and re-evaluates each submission.
+    """
+    result = upload_check(user=user, ward=ward, period=period, filename=filename, content=content)
+    if not result.ok or not result.changes:
+        return result
+    reason = _("Imported from the Excel file “%(name)s”.") % {"name": safe_name(filename, max_length=120)}
+    try:
+        with transaction.atomic():
+            result.saved = _save(result.changes, user=user, period=period, reason=reason)
+    except services.ResultConflict:
+        result.error(
+            None,
+            "",
+            _("Some of these results were changed while the file was saved; nothing was saved. Upload the file again."),
+        )
+    except ValidationError as exc:
+        result.error(None, "", " ".join(exc.messages) + " " + _("Nothing was saved."))
+    return result
+
+
+def _save(changes: list[UploadRow], *, user, period: Period, reason: str) -> int:
+    """Save the changes unit by unit, each result against its current version; how many were written."""
+    by_unit = defaultdict(list)
+    for row in changes:
+        by_unit[row.neighbourhood.pk].append(row)
+    saved = 0
+    for rows in by_unit.values():
+        submission = services.submission_for(rows[0].neighbourhood, period)
+        current = {r.indicator_id: r for r in submission.results.all()}
+        values, versions = {}, {}
+        for row in rows:
+            values[row.indicator.pk] = {"value": row.value, "text": row.text, "note": row.note}
+            existing = current.get(row.indicator.pk)
+            versions[row.indicator.pk] = existing.version if existing else None
+        changed = services.results_save(
+            submission=submission, user=user, values=values, versions=versions, reason=reason
+        )
+        saved += sum(1 for r in changed if r.indicator_id in values)
+    return saved

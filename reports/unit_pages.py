@@ -1,0 +1,92 @@
+"""The ward and neighbourhood pages. They show what the layers below wards know about a unit (its
+gaps against its criteria, its titles, its party cells' ratings), so they are composed here, in the
+layer that may read all of them; the addresses stay under /units/ (portal/urls.py)."""
+
+from datetime import date
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, OuterRef, Subquery
+from django.shortcuts import render
+
+from campaigns.movement.models import PartyCellRating
+from campaigns.movement.services import recognitions as recognition_services
+from campaigns.results import periods
+from portal import scope
+from portal.models import HistoryEntry
+from reports import selectors
+from wards.filters import NeighbourhoodFilter
+from wards.selectors import get_neighbourhood_for_user, get_ward_for_user
+from wards.views import page_of, profile_figure, profile_year
+
+
+def _with_latest_rating(cells):
+    """Each party cell with its most recent yearly rating (one query for all of them)."""
+    latest = PartyCellRating.objects.filter(party_cell=OuterRef("pk")).order_by("-year")
+    return cells.annotate(
+        rating_year=Subquery(latest.values("year")[:1]),
+        rating_level=Subquery(latest.values("level")[:1]),
+        rating_score=Subquery(latest.values("score")[:1]),
+    )
+
+
+def _gaps(unit) -> dict:
+    submission = selectors.latest_submission(unit)
+    return {"gap_submission": submission, "gaps": selectors.unit_gaps(submission) if submission else []}
+
+
+@login_required
+def ward_detail(request, code: str):
+    ward = get_ward_for_user(request.user, code)
+    year = profile_year(request)
+    period = periods.current_month()
+    closeness = selectors.neighbourhoods_by_closeness(ward, period)
+    neighbourhoods = ward.neighbourhoods.annotate(
+        households=profile_figure("neighbourhood", "households", year),
+        people=profile_figure("neighbourhood", "people", year),
+        poor_households=profile_figure("neighbourhood", "poor_households", year),
+        party_cell_count=Count("party_cells"),
+    ).order_by("search_key")
+    filterset = NeighbourhoodFilter(request.GET, queryset=neighbourhoods)
+    return render(
+        request,
+        "wards/ward_detail.html",
+        {
+            "ward": ward,
+            "year": year,
+            "filter": filterset,
+            "page": page_of(request, filterset.qs),
+            "party_cells": _with_latest_rating(ward.party_cells.select_related("neighbourhood").order_by("search_key")),
+            "rating_year": date.today().year - 1,
+            "profiles": ward.profiles.order_by("-year"),
+            "successors": ward.successors.all(),
+            "predecessors": ward.predecessors.all(),
+            "can_edit": scope.can_edit_ward(request.user, ward),
+            "period": period,
+            "closeness": closeness[:100],
+            "recognitions": recognition_services.recognitions_confirmed_for(ward),
+            **_gaps(ward),
+        },
+    )
+
+
+@login_required
+def neighbourhood_detail(request, pk: int):
+    hood = get_neighbourhood_for_user(request.user, pk)
+    profiles = list(hood.profiles.order_by("-year"))
+    return render(
+        request,
+        "wards/neighbourhood_detail.html",
+        {
+            "hood": hood,
+            "ward": hood.ward,
+            "profiles": profiles,
+            "party_cells": _with_latest_rating(hood.party_cells.all()),
+            "successors": hood.successors.all(),
+            "predecessors": hood.predecessors.all(),
+            "history": HistoryEntry.objects.for_object(hood)[:20],
+            "can_edit": scope.can_edit_ward(request.user, hood.ward),
+            "this_year": date.today().year,
+            "recognitions": recognition_services.recognitions_confirmed_for(hood),
+            **_gaps(hood),
+        },
+    )

@@ -52,6 +52,17 @@ def _as_before_the_split() -> None:
     ContentType.objects.clear_cache()
 
 
+def _reminder_schedule_as_before_the_split() -> None:
+    """The reminder schedule row under the task's old name (an earlier flush may have removed it)."""
+    from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+    crontab, _ = CrontabSchedule.objects.get_or_create(minute="0", hour="7", timezone="Asia/Ho_Chi_Minh")
+    PeriodicTask.objects.update_or_create(
+        name="Nhắc việc phong trào thi đua hằng ngày",
+        defaults={"task": "campaigns.tasks.send_task_reminders", "crontab": crontab},
+    )
+
+
 @pytest.mark.django_db(transaction=True)
 @time_machine.travel("2026-11-22 09:00 +07:00", tick=False)
 def test_the_split_keeps_every_demo_row_and_every_history_entry_points_at_its_row(settings):
@@ -62,6 +73,7 @@ def test_the_split_keeps_every_demo_row_and_every_history_entry_points_at_its_ro
         # The tables are the same before and after the split, so today's code can fill the old schema.
         call_command("load_demo", stdout=io.StringIO())
         _as_before_the_split()
+        _reminder_schedule_as_before_the_split()
         before = _row_counts()
         applied = set(MigrationExecutor(connection).loader.applied_migrations)
         assert ("campaigns", "0007_split") not in applied and ("results", "0001_initial") not in applied

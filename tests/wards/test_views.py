@@ -1,3 +1,4 @@
+import time_machine
 from django.urls import reverse
 
 from portal.models import HistoryEntry
@@ -77,6 +78,7 @@ def test_a_second_save_of_the_same_profile_is_told_of_the_conflict(client, staff
     assert profile.households == 260
 
 
+@time_machine.travel("2026-11-22 09:00 +07:00", tick=False)  # the factories' profiles are for 2026
 def test_home_shows_own_ward_and_what_it_owes(client, staff_a, ward_a, ward_b, hood_a, hood_b):
     NeighbourhoodFactory(ward=ward_a, name="Tổ dân phố Mới")  # no profile yet
     client.force_login(staff_a)
@@ -113,6 +115,7 @@ def test_city_leader_finds_any_ward_without_accents(client, city_leader, ward_a,
     assert [w.code for w in listing.context["page"]] == ["16417"]
 
 
+@time_machine.travel("2026-11-22 09:00 +07:00", tick=False)  # the page shows this year's profiles (2026)
 def test_ward_page_filters_neighbourhoods_by_kind_and_name(client, staff_a, ward_a, hood_a):
     NeighbourhoodFactory(ward=ward_a, name="Thôn Trung", kind="thon")
     client.force_login(staff_a)

@@ -10,6 +10,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
@@ -20,6 +21,13 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
 ]
+
+
+@pytest.fixture(autouse=True)
+def _on_a_fixed_day():
+    """The campaign's dates are relative to today; the day is fixed so the journey is the same every year."""
+    with time_machine.travel("2026-11-20 10:00 +07:00", tick=True):
+        yield
 
 
 @pytest.fixture

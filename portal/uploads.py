@@ -19,6 +19,7 @@ import filetype
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 MB = 1024 * 1024
 
@@ -74,6 +75,15 @@ def check_upload(upload: File, rule: UploadRule) -> str:
 def check_content(name: str, content: bytes, rule: UploadRule) -> str:
     """check_upload for a file already read into memory (a kept upload, a file given to a command)."""
     return check_upload(ContentFile(content, name=name or ""), rule)
+
+
+def nothing_saved_message(errors: int) -> str:
+    """What an all-or-nothing import says when a file has errors (each is listed below it)."""
+    return ngettext(
+        "The file has %(count)s error; nothing was saved.",
+        "The file has %(count)s errors; nothing was saved.",
+        errors,
+    ) % {"count": errors}
 
 
 def safe_name(name: str | None, *, max_length: int = 255) -> str:

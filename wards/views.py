@@ -8,10 +8,10 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from portal import scope
 from portal.models import HistoryEntry
+from portal.uploads import nothing_saved_message
 from wards.filters import WardFilter
 from wards.forms import NeighbourhoodImportForm, ProfileForm
 from wards.imports import import_neighbourhoods
@@ -181,15 +181,7 @@ def neighbourhood_import(request, code: str):
                     % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
                 )
                 return redirect("wards:ward-detail", code=ward.code)
-            messages.error(
-                request,
-                ngettext(
-                    "The file has %(count)s error; nothing was saved.",
-                    "The file has %(count)s errors; nothing was saved.",
-                    len(result.errors),
-                )
-                % {"count": len(result.errors)},
-            )
+            messages.error(request, nothing_saved_message(len(result.errors)))
     else:
         form = NeighbourhoodImportForm(initial={"year": date.today().year})
     return render(request, "wards/neighbourhood_import.html", {"ward": ward, "form": form, "result": result})

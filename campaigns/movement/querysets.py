@@ -1,35 +1,42 @@
 """The movement's QuerySets: what each model's rows a user may read (`visible_to`), and the states
 pages ask for (open and overdue tasks)."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from portal import scope
 from portal.scope import WardScopedQuerySet
 
 
+def campaign_filter(user, *, via: str = "") -> Q:
+    """Campaigns (or rows reaching one through `via`) the user reads: city-wide campaigns of their city,
+    and ward campaigns their ward owns or takes part in. Joins the participants: use with distinct()."""
+    current = scope.scope_of(user)
+    if current.is_admin:
+        return Q()
+    p = f"{via}__" if via else ""
+    wards = current.read_ward_ids
+    return (
+        Q(**{f"{p}city_id__in": current.city_ids})
+        | Q(**{f"{p}ward_id__in": wards})
+        | Q(**{f"{p}wards__id__in": wards})
+        | Q(**{f"{p}ward__isnull": True, f"{p}city__wards__id__in": wards})
+    )
+
+
 class CampaignQuerySet(models.QuerySet):
     def visible_to(self, user):
         """City-wide campaigns of the user's city, and ward campaigns their ward owns or takes part in."""
-        current = scope.scope_of(user)
-        if current.is_admin:
-            return self
-        if current.is_empty:
-            return self.none()
-        return self.filter(
-            Q(city_id__in=current.city_ids)
-            | Q(ward_id__in=current.read_ward_ids)
-            | Q(wards__id__in=current.read_ward_ids)
-            | Q(ward__isnull=True, city__wards__id__in=current.read_ward_ids)
-        ).distinct()
+        return self.filter(campaign_filter(user)).distinct()
 
 
 class TargetQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Targets of the campaigns the user reads."""
-        return self.filter(campaign__in=self.model._meta.get_field("campaign").related_model.objects.visible_to(user))
+        return self.filter(campaign_filter(user, via="campaign")).distinct()
 
 
 class TaskQuerySet(WardScopedQuerySet):
@@ -40,15 +47,9 @@ class TaskQuerySet(WardScopedQuerySet):
 
     def overdue(self, today: date | None = None):
         """Not done and past their due date (dates in Asia/Ho_Chi_Minh)."""
-        from django.utils import timezone
-
         return self.open().filter(due__lt=today or timezone.localdate())
 
     def due_within(self, days: int, today: date | None = None):
-        from datetime import timedelta
-
-        from django.utils import timezone
-
         today = today or timezone.localdate()
         return self.open().filter(due__gte=today, due__lte=today + timedelta(days=days))
 

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from campaigns.results import excel
 from campaigns.results.models import Period
 from portal import scope
-from portal.uploads import check_upload, safe_name
+from portal.uploads import check_upload, nothing_saved_message, safe_name
 from wards.selectors import get_ward_for_user
 
 SESSION_KEY = "campaigns_excel_uploads"
@@ -185,12 +185,4 @@ def excel_upload(request, code: str, period_pk: int):
 
 
 def _error_message(request, result: excel.UploadResult) -> None:
-    messages.error(
-        request,
-        ngettext(
-            "The file has %(count)s error; nothing was saved.",
-            "The file has %(count)s errors; nothing was saved.",
-            len(result.errors),
-        )
-        % {"count": len(result.errors)},
-    )
+    messages.error(request, nothing_saved_message(len(result.errors)))

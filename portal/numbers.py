@@ -1,16 +1,19 @@
-"""Numbers as Vietnamese officials write them: "1.234,5" and "8,5".
+"""Numbers as Vietnamese officials write them: "1.234,5", "8,5" and "17,0 %".
 
 One reader (`parse_number`), one form field that uses it (`NumberField`) and one writer for
-input boxes (`number_input`), so every form reads and shows numbers the same way.
+input boxes (`number_input`), so every form reads and shows numbers the same way; one writer
+of shares (`percent`, `percent_of`), so the dashboard, the PDF and the pages agree to the digit.
 """
 
+import math
 import re
 from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import numberformat
-from django.utils.formats import get_format
+from django.utils.formats import get_format, number_format
 from django.utils.translation import gettext_lazy as _
 
 _GROUPED_DOTS = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
@@ -72,6 +75,52 @@ def number_input(value: Decimal | int | float | None, *, shown: str | None = Non
         except ValueError:
             continue
     return plain
+
+
+def exact(value: int | float | Decimal | Fraction | str) -> Fraction:
+    """`value` as an exact fraction. A float is taken as it is written (0.1 is one tenth), not as
+    the binary number it stands for (0.1000000000000000055…)."""
+    if isinstance(value, float):
+        return Fraction(repr(value))
+    return Fraction(value)
+
+
+def round_half_up(value: int | float | Decimal | Fraction, places: int = 0) -> Decimal:
+    """`value` rounded to `places` decimals, halves away from zero, from its exact value.
+
+    Round once, at the end: 2,004 % is 2,00 % when shown, yet over "≤ 2 %" when compared.
+    """
+    number = exact(value)
+    digits = math.floor(abs(number) * 10**places + Fraction(1, 2))
+    return Decimal(-digits if number < 0 else digits).scaleb(-places)
+
+
+def share(part, whole) -> Fraction | None:
+    """`part` of `whole` in percent, exactly; None when there is nothing to divide by."""
+    if part is None or not whole:
+        return None
+    return exact(part) * 100 / exact(whole)
+
+
+def percent(part, whole, *, places: int = 1) -> str:
+    """`part` of `whole` as a share people read: "17,0 %", "100,0 %"; "—" when `whole` is 0 or None.
+
+    Always `places` decimals, a space before the sign, rounded half up from the exact share.
+    Separators are the interface's (Vietnamese: 1.234,5); a document always in Vietnamese
+    renders inside translation.override("vi").
+    """
+    return percent_of(share(part, whole), places=places)
+
+
+def percent_of(value, *, places: int = 1) -> str:
+    """A share already in percent (17.04) written as `percent` writes it ("17,0 %"); "—" for None.
+
+    Give it the exact share, not one already rounded: rounding twice can move the last digit.
+    """
+    if value is None or value == "":
+        return "—"
+    rounded = round_half_up(value, places)
+    return f"{number_format(rounded, decimal_pos=places, use_l10n=True, force_grouping=True)} %"
 
 
 class NumberField(forms.CharField):

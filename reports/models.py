@@ -104,3 +104,72 @@ class Report(models.Model):
         if self.started_at and self.finished_at:
             return (self.finished_at - self.started_at).total_seconds()
         return None
+
+
+class DocumentSettingsQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A city's settings to its leaders, a ward's to the ward's users and its city's leaders."""
+        current = scope.scope_of(user)
+        if current.is_admin:
+            return self
+        return self.filter(Q(city_id__in=current.city_ids) | Q(ward_id__in=current.read_ward_ids))
+
+
+class DocumentSettings(models.Model):
+    """How a city's (ward empty) or a ward's reports are addressed and signed (Nghị định 30/2020/NĐ-CP)."""
+
+    FIELDS = ("addressee", "recipients", "signer_title", "signer_name", "place")
+
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="document_settings", verbose_name=_("city"))
+    ward = models.ForeignKey(
+        Ward,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="document_settings",
+        verbose_name=_("ward"),
+        help_text=_("Empty: the whole city."),
+    )
+    addressee = models.TextField(
+        _("addressee (Kính gửi)"),
+        blank=True,
+        help_text=_("One per line. Leave empty to print no “Kính gửi”."),
+    )
+    recipients = models.TextField(
+        _("recipients (Nơi nhận)"),
+        blank=True,
+        help_text=_("One per line, e.g. “- Như trên;” and last “- Lưu: VT, VP.”. Leave empty for the default."),
+    )
+    signer_title = models.CharField(
+        _("signer's position"),
+        max_length=200,
+        blank=True,
+        help_text=_("e.g. “Chủ tịch”, or on two lines “KT. Chủ tịch” and “Phó Chủ tịch”. Empty: Chủ tịch."),
+    )
+    signer_name = models.CharField(_("signer's name"), max_length=100, blank=True)
+    place = models.CharField(
+        _("place name"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "Printed before the date. Leave empty to follow Nghị định 30/2020/NĐ-CP; write the full name "
+            "(e.g. “Phường Điện Biên Phủ”) if the unit is named after a person or a historical event."
+        ),
+    )
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DocumentSettingsQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("report document settings")
+        verbose_name_plural = _("report document settings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["city"], condition=Q(ward__isnull=True), name="one_document_settings_per_city"
+            ),
+            models.UniqueConstraint(fields=["ward"], name="one_document_settings_per_ward"),
+        ]
+
+    def __str__(self) -> str:
+        return self.ward.name if self.ward_id else self.city.name

@@ -6,8 +6,9 @@ from decimal import Decimal
 from django.db.models import F, OuterRef, Subquery
 
 from campaigns.criteria.evaluation import display, shortfall
-from campaigns.criteria.models import Criterion, Indicator
-from campaigns.results.models import CriterionResult, Period, Result, Submission, counted_q
+from campaigns.criteria.models import CriteriaSet, Criterion, Indicator
+from campaigns.results import figures
+from campaigns.results.models import CriterionResult, Period, Result, Submission
 from wards.models import Neighbourhood, Ward
 
 
@@ -65,13 +66,12 @@ def unit_gaps(submission: Submission) -> list[CriterionGap]:
 
 
 def neighbourhoods_by_closeness(ward: Ward, period: Period):
-    """The ward's current neighbourhoods with their results for `period`, closest to the whole set first.
-
-    One query whatever the number of neighbourhoods; units with nothing entered come last.
+    """The ward's neighbourhoods of the period (figures.units_in_force) with their results, closest to the
+    whole set first. One query whatever the number of neighbourhoods; units with nothing entered come last.
     """
     sub = Submission.objects.filter(neighbourhood=OuterRef("pk"), period=period)
     return (
-        ward.neighbourhoods.current(period.end)
+        figures.units_in_force(Ward.objects.filter(pk=ward.pk), period)
         .annotate(
             criteria_met=Subquery(sub.values("criteria_met")[:1]),
             criteria_total=Subquery(sub.values("criteria_total")[:1]),
@@ -83,130 +83,54 @@ def neighbourhoods_by_closeness(ward: Ward, period: Period):
     )
 
 
-# --- dashboards and summaries: set-based, a fixed number of queries whatever the size ---
-# They count the results that count (campaigns.results.models.counted_q): submitted and approved.
+# --- dashboards: the figures of campaigns.results.figures, a fixed number of queries whatever the size ---
 
 
 def neighbourhood_set(period: Period, criteria_set_id: int | None = None, wards=None):
-    """The neighbourhood-level criteria set a dashboard shows: the one asked for, else the one the
-    wards reported against that month, else the one in force."""
-    from django.db.models import Count
-
-    from campaigns.criteria.models import CriteriaSet, Level
-
+    """The neighbourhood-level criteria set a dashboard shows: the one asked for, else the one most of the
+    wards' units reported against that month, else the one in force."""
     if criteria_set_id:
         return CriteriaSet.objects.filter(pk=criteria_set_id).first()
-    if wards is not None:
-        used = (
-            Submission.objects.filter(period=period, ward__in=wards, neighbourhood__isnull=False)
-            .values("criteria_set")
-            .annotate(n=Count("id"))
-            .order_by("-n", "criteria_set")
-            .first()
-        )
-        if used:
-            return CriteriaSet.objects.get(pk=used["criteria_set"])
-    return CriteriaSet.objects.in_force(period.end, Level.NEIGHBOURHOOD).order_by("-version").first()
+    if wards is None:
+        wards = Ward.objects.all()
+    return figures.set_used(figures.submissions_in_force(wards, period), period.end)
 
 
-def ward_rows(wards, period: Period, criteria_set) -> list[dict]:
-    """Per ward: units, reported, approved, complete, late, and criteria met counts (the heat row)."""
-    from django.db.models import Count, Q
-
-    ward_list = list(wards.order_by("search_key"))
-    ids = [w.pk for w in ward_list]
-    units = dict(
-        Neighbourhood.objects.current(period.end).filter(ward_id__in=ids).values_list("ward_id").annotate(n=Count("id"))
-    )
-    subs = {
-        row["ward_id"]: row
-        for row in Submission.objects.filter(
-            period=period, ward_id__in=ids, neighbourhood__isnull=False, criteria_set=criteria_set
-        )
-        .values("ward_id")
-        .annotate(
-            entered=Count("id"),
-            reported=Count("id", filter=counted_q()),
-            approved=Count("id", filter=Q(status=Submission.Status.APPROVED)),
-            complete=Count("id", filter=counted_q() & Q(is_complete=True)),
-        )
-    }
-    heat: dict[int, dict[int, int]] = {}
-    for row in (
-        CriterionResult.objects.counted()
-        .filter(
-            submission__period=period,
-            submission__ward_id__in=ids,
-            submission__neighbourhood__isnull=False,
-            submission__criteria_set=criteria_set,
-            is_met=True,
-        )
-        .values("submission__ward_id", "criterion_id")
-        .annotate(n=Count("id"))
-    ):
-        heat.setdefault(row["submission__ward_id"], {})[row["criterion_id"]] = row["n"]
-    criteria = list(criteria_set.criteria.all()) if criteria_set else []
+def ward_rows(wards, period: Period, criteria_set, numbers: list[str] | None = None) -> list[dict]:
+    """Per ward: the reporting figures (figures.reporting_by_ward) and, per criterion (`numbers`, else those
+    of the set), the units meeting it and assessed on it (the heat row)."""
+    ward_list = list(wards.order_by("search_key", "code"))
+    reporting = figures.reporting_by_ward(wards, period)
+    by_ward = figures.criteria_by_ward(figures.submissions_in_force(wards, period), criteria_set)
+    if numbers is None:
+        numbers = [str(c.number) for c in criteria_set.criteria.all()] if criteria_set else []
+    empty = dict.fromkeys(figures.REPORTING_KEYS, 0)
     rows = []
     for ward in ward_list:
-        s = subs.get(ward.pk, {})
-        n_units = units.get(ward.pk, 0)
-        reported = s.get("reported", 0)
+        counts = by_ward.get(ward.pk, {})
         rows.append(
             {
                 "ward": ward,
-                "units": n_units,
-                "entered": s.get("entered", 0),
-                "reported": reported,
-                "approved": s.get("approved", 0),
-                "complete": s.get("complete", 0),
-                "late": max(0, n_units - reported),
-                "heat": [heat.get(ward.pk, {}).get(c.pk, 0) for c in criteria],
+                **reporting.get(ward.pk, empty),
+                "heat": [counts.get(n, {}).get("met", 0) for n in numbers],
+                "assessed": [counts.get(n, {}).get("assessed", 0) for n in numbers],
             }
         )
     return rows
 
 
 def criterion_shares(wards, period: Period, criteria_set) -> list[dict]:
-    """For each criterion of the set: units meeting it and units assessed in the period."""
-    from django.db.models import Count, Q
-
-    counts = {
-        row["criterion_id"]: row
-        for row in CriterionResult.objects.counted()
-        .filter(
-            submission__period=period,
-            submission__ward__in=wards,
-            submission__neighbourhood__isnull=False,
-            submission__criteria_set=criteria_set,
-        )
-        .values("criterion_id")
-        .annotate(met=Count("id", filter=Q(is_met=True)), assessed=Count("id"))
-    }
-    return [
-        {"criterion": c, "met": counts.get(c.pk, {}).get("met", 0), "assessed": counts.get(c.pk, {}).get("assessed", 0)}
-        for c in (criteria_set.criteria.all() if criteria_set else [])
-    ]
+    """For each criterion of the set: units meeting it and units assessed in the period (figures.criteria_rows)."""
+    if criteria_set is None:
+        return []
+    table = figures.criteria_table(figures.submissions_in_force(wards, period), None, criteria_set)
+    return [{"criterion": criterion, **row} for criterion, row in table]
 
 
-def monthly_trend(wards, period: Period, criteria_set, months: int = 12) -> list[dict]:
-    """Reported and complete units for each of the last `months` months up to `period`."""
-    from django.db.models import Count, Q
-
+def monthly_trend(wards, period: Period, criteria_set=None, months: int = 12) -> list[dict]:
+    """Reported and complete units for each of the last `months` months up to `period` (figures.trend)."""
     recent = list(Period.objects.filter(kind=Period.Kind.MONTH, start__lte=period.start).order_by("-start")[:months])
-    counts = {
-        row["period_id"]: row
-        for row in Submission.objects.filter(
-            period__in=recent,
-            ward__in=wards,
-            neighbourhood__isnull=False,
-            criteria_set__code=criteria_set.code if criteria_set else None,
-        )
-        .values("period_id")
-        .annotate(
-            reported=Count("id", filter=counted_q()),
-            complete=Count("id", filter=counted_q() & Q(is_complete=True)),
-        )
-    }
+    counts = figures.trend(wards, recent)
     return [
         {
             "period": p,

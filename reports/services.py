@@ -13,7 +13,8 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from campaigns.results.models import Period
 from portal.models import history_record
-from reports.models import Report
+from reports.documents import document_settings_for
+from reports.models import DocumentSettings, Report
 from reports.summaries import annual_snapshot, monthly_snapshot
 from wards.models import City, Ward
 
@@ -25,10 +26,24 @@ RETRYABLE = (OperationalError, InterfaceError, BrokerError, ConnectionError)
 BUILDERS = {Report.Kind.MONTHLY: monthly_snapshot, Report.Kind.ANNUAL: annual_snapshot}
 
 
+def _kept_number(*, kind: str, city: City, ward: Ward | None, period: Period) -> str:
+    """The document number a rebuild keeps: the current report's, else the latest one given."""
+    return (
+        Report.objects.filter(kind=kind, city=city, ward=ward, period=period)
+        .exclude(number="")
+        .order_by("-is_current", "-requested_at", "-pk")
+        .values_list("number", flat=True)
+        .first()
+        or ""
+    )
+
+
 def report_request(*, kind: str, city: City, ward: Ward | None, period: Period, user=None) -> tuple[Report, bool]:
     """Queue a build of this report, unless one is already queued or running (then that one is returned).
 
-    Returns the report and whether a new build was queued; the Celery task is sent on commit.
+    A new build keeps the document number of the scope's current report (or the latest one that had
+    a number): a rebuild is the same document. Returns the report and whether a new build was queued;
+    the Celery task is sent on commit.
     """
     from reports.tasks import build_report
 
@@ -42,7 +57,8 @@ def report_request(*, kind: str, city: City, ward: Ward | None, period: Period, 
         )
         if pending:
             return pending, False
-        report = Report.objects.create(kind=kind, city=city, ward=ward, period=period, requested_by=user)
+        number = _kept_number(kind=kind, city=city, ward=ward, period=period)
+        report = Report.objects.create(kind=kind, city=city, ward=ward, period=period, requested_by=user, number=number)
         transaction.on_commit(lambda: build_report.delay(report.pk))
         return report, True
 
@@ -85,8 +101,16 @@ def report_build(*, report_id: int, today: date | None = None) -> Report | None:
         digest = hashlib.sha256(json.dumps(snapshot, sort_keys=True).encode()).hexdigest()
         stem = f"{report.kind}-{report.scope_code}-{report.period.year}-{report.period.number:02d}"
         xlsx = ContentFile(xlsx_bytes(snapshot), name=f"{stem}.xlsx")
-        pdf = ContentFile(pdf_bytes(snapshot, number=report.number, issued_on=today), name=f"{stem}.pdf")
+        document = document_settings_for(report.city, report.ward)
+        pdf = ContentFile(
+            pdf_bytes(snapshot, number=report.number, settings=document, issued_on=today), name=f"{stem}.pdf"
+        )
         with transaction.atomic():
+            # The office may have typed the number while this was building: keep it, and print it.
+            typed = Report.objects.select_for_update().values_list("number", flat=True).get(pk=report.pk)
+            if typed != report.number:
+                report.number = typed
+                pdf = ContentFile(pdf_bytes(snapshot, number=typed, settings=document, issued_on=today), name=pdf.name)
             same_scope = Q(kind=report.kind, city=report.city, ward=report.ward, period=report.period)
             Report.objects.filter(same_scope, is_current=True).exclude(pk=report.pk).update(is_current=False)
             report.snapshot, report.snapshot_hash = snapshot, digest
@@ -115,6 +139,61 @@ def report_build(*, report_id: int, today: date | None = None) -> Report | None:
             raise
         report.refresh_from_db()
         return report
+
+
+def report_number_set(*, report_id: int, number: str, user) -> Report:
+    """The office gives the report its document number ("15/BC-UBND").
+
+    A built report's PDF is rendered again from its stored snapshot with the number (the figures and
+    the date of the build stay); a report still building prints it when it finishes, and rebuilds
+    keep it.
+    """
+    from reports.exports import pdf_bytes
+
+    number = number.strip()
+    with transaction.atomic():
+        report = (
+            Report.objects.select_for_update(of=("self",)).select_related("city", "ward", "period").get(pk=report_id)
+        )
+        old = report.number
+        if number == old:
+            return report
+        report.number = number
+        fields = ["number"]
+        if report.state == Report.State.DONE and report.snapshot:
+            issued_on = timezone.localdate(report.finished_at) if report.finished_at else timezone.localdate()
+            document = document_settings_for(report.city, report.ward)
+            content = pdf_bytes(report.snapshot, number=number, settings=document, issued_on=issued_on)
+            report.pdf.save(report.pdf.name.rsplit("/", 1)[-1] or "report.pdf", ContentFile(content), save=False)
+            fields.append("pdf")
+        report.save(update_fields=fields)
+        history_record(obj=report, user=user, action="update", changes={"number": [old, number]})
+    return report
+
+
+def document_settings_save(*, city: City, ward: Ward | None, user, values: dict) -> DocumentSettings:
+    """Save how the city's (ward None) or the ward's reports are addressed and signed, with its history."""
+    if ward is not None and ward.city_id != city.pk:
+        raise ValueError("the ward is not in the city")
+    values = {name: values.get(name) or "" for name in DocumentSettings.FIELDS}
+    with transaction.atomic():
+        row, created = DocumentSettings.objects.select_for_update().get_or_create(
+            city=city, ward=ward, defaults={**values, "updated_by": user}
+        )
+        if created:
+            changes = {name: [None, value] for name, value in values.items() if value}
+        else:
+            changes = {
+                name: [getattr(row, name), value] for name, value in values.items() if getattr(row, name) != value
+            }
+            if not changes:
+                return row
+            for name, value in values.items():
+                setattr(row, name, value)
+            row.updated_by = user
+            row.save()
+        history_record(obj=row, user=user, action="create" if created else "update", changes=changes)
+    return row
 
 
 def report_requeue(*, report_id: int) -> None:

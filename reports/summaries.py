@@ -1,23 +1,23 @@
-"""The figures of the monthly and annual summaries, read in one go.
+"""The monthly and annual summaries: the report's sections, each read from one figure definition.
 
-Each builder returns a plain dict (the snapshot stored on the Report): only
-strings and numbers, ordered deterministically, so building the same scope and
-period twice gives the same snapshot. Every figure is aggregated in the
-database; no loop runs over results.
-
-A builder reads as the list of the report's sections; each section is one
-function below, named after the figure it counts.
+Each builder returns a plain dict (the snapshot stored on the Report): only strings, numbers, lists
+and dicts, ordered deterministically, so building the same scope and period twice gives the same
+snapshot. A closed period's snapshot does not depend on the build day. What each figure means is
+defined once, in campaigns.results.figures (and, for tasks, below); this module only arranges them.
 """
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
+from fractions import Fraction
 
 from django.db.models import Count, F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_noop
 
-from campaigns.criteria.models import CriteriaSet, Criterion
-from campaigns.movement.models import PartyCellRating, Recognition, Task, TaskQuerySet
-from campaigns.results.models import CriterionResult, Period, Submission, counted_q
-from reports.selectors import neighbourhood_set
+from campaigns.criteria.models import CriteriaSet
+from campaigns.movement.models import PartyCellRating, Recognition, Task
+from campaigns.results import figures
+from campaigns.results.models import Period
 from wards.models import City, Neighbourhood, PartyCell, Ward
 
 LIST_LIMIT = 300  # unit lists in a city-wide report: counts are exact, names are capped
@@ -34,125 +34,49 @@ def _scope(city: City, ward: Ward | None) -> dict:
     return {"city": city.name, "ward": ward.name if ward else None, "code": ward.code if ward else city.code}
 
 
-def _previous_month(period: Period) -> Period | None:
-    return Period.objects.filter(kind=Period.Kind.MONTH, start__lt=period.start).order_by("-start").first()
-
-
-def _months_of(year: int) -> list[Period]:
-    return list(Period.objects.filter(kind=Period.Kind.MONTH, year=year).order_by("start"))
-
-
-def _set_for(period: Period, wards=None) -> CriteriaSet | None:
-    """The neighbourhood set the scope's units reported against in `period` (else the one in force)."""
-    return neighbourhood_set(period, None, wards)
-
-
-def _criteria_set_info(criteria_set: CriteriaSet | None) -> dict | None:
+def _criteria_set_info(criteria_set: CriteriaSet | None, rows: list[dict]) -> dict | None:
     if criteria_set is None:
         return None
     return {
         "name": criteria_set.name,
         "document": criteria_set.document_number,
         "version": criteria_set.version,
+        "has_examples": any(r["example"] for r in rows),
     }
 
 
-def _units_per_ward(wards, day: date) -> dict[int, int]:
-    """The neighbourhoods that exist on `day`, counted per ward of the scope."""
-    return dict(
-        Neighbourhood.objects.current(day).filter(ward__in=wards).values_list("ward_id").annotate(n=Count("id"))
-    )
-
-
-def _wards_with_units(wards, units: dict[int, int]) -> Iterator[tuple[Ward, int]]:
-    """The scope's wards in name order with their number of units; a ward without units is left out."""
-    for w in wards.order_by("search_key"):
-        n = units.get(w.pk, 0)
-        if n:
-            yield w, n
-
-
-# --- sections shared by both reports -----------------------------------------------------------------------
-
-
-def _criteria_rows(wards, period: Period | None, previous: Period | None, criteria_set) -> list[dict]:
-    """Per criterion of the set: the reported units meeting it in `period` and in `previous`, and those assessed."""
-    if criteria_set is None or period is None:
-        return []
-
-    def counts(p):
-        if p is None:
-            return {}
-        return {
-            row["criterion__number"]: row["met"]
-            for row in CriterionResult.objects.counted()
-            .filter(
-                submission__period=p,
-                submission__ward__in=wards,
-                submission__neighbourhood__isnull=False,
-                submission__criteria_set__code=criteria_set.code,
-                is_met=True,
-            )
-            .values("criterion__number")
-            .annotate(met=Count("id"))
-        }
-
-    now, before = counts(period), counts(previous)
-    assessed = {
-        row["criterion_id"]: row["n"]
-        for row in CriterionResult.objects.counted()
-        .filter(
-            submission__period=period,
-            submission__ward__in=wards,
-            submission__neighbourhood__isnull=False,
-            submission__criteria_set=criteria_set,
-        )
-        .values("criterion_id")
-        .annotate(n=Count("id"))
-    }
-    return [
-        {
-            "number": c.number,
-            "name": c.name,
-            "met": now.get(c.number, 0),
-            "assessed": assessed.get(c.pk, 0),
-            "previous": before.get(c.number, 0),
-            "change": now.get(c.number, 0) - before.get(c.number, 0),
-        }
-        for c in Criterion.objects.filter(criteria_set=criteria_set).order_by("order")
-    ]
-
-
-def _complete_ids(wards, period: Period | None) -> set[int]:
-    """The units of the scope whose report for `period` is in and meets every criterion."""
-    if period is None:
-        return set()
-    return set(
-        Submission.objects.counted()
-        .filter(
-            period=period,
-            ward__in=wards,
-            neighbourhood__isnull=False,
-            is_complete=True,
-        )
-        .values_list("neighbourhood_id", flat=True)
-    )
-
-
-def _unit_list(ids: set[int]) -> dict:
+def _unit_list(ids) -> dict:
     """The exact number of the given units, and their names with their ward (capped at LIST_LIMIT)."""
     rows = (
         Neighbourhood.objects.filter(pk__in=ids)
         .select_related("ward")
-        .order_by("ward__search_key", "search_key")[:LIST_LIMIT]
+        .order_by("ward__search_key", "ward__code", "search_key", "pk")[:LIST_LIMIT]
     )
     return {"count": len(ids), "units": [{"name": n.name, "ward": n.ward.name} for n in rows]}
+
+
+def _names(units: list[dict], status: set[str]) -> dict:
+    """Units of the per-unit rows in one of the given states: the exact count, names capped."""
+    chosen = [u for u in units if u["status"] in status]
+    return {"count": len(chosen), "units": [{"name": u["name"], "ward": u["ward"]} for u in chosen[:LIST_LIMIT]]}
+
+
+def _ward_rows(wards, by_ward: dict[int, dict]) -> Iterator[tuple[Ward, dict]]:
+    """The scope's wards with units, in name order, with their row."""
+    for w in wards.order_by("search_key", "code"):
+        if by_ward.get(w.pk, {}).get("units"):
+            yield w, by_ward[w.pk]
+
+
+def _share(value: Fraction | None) -> float | None:
+    return None if value is None else float(value)
 
 
 # --- sections of the monthly report ------------------------------------------------------------------------
 
 
-def _monthly_period(period: Period) -> dict:
+def _monthly_period(period: Period, today: date) -> dict:
+    closed = figures.is_closed(period, today)
     return {
         "label": str(period.label),
         "start": period.start.isoformat(),
@@ -160,114 +84,42 @@ def _monthly_period(period: Period) -> dict:
         "deadline": period.deadline.isoformat(),
         "year": period.year,
         "number": period.number,
+        "closed": closed,
+        "as_of": None if closed else today.isoformat(),
     }
 
 
-def _reporting(wards, period: Period, today: date) -> list[dict]:
-    """Per ward with units: its units, those that reported, were approved, returned, meet the standard, are late."""
-    units = _units_per_ward(wards, period.end)
-    by_ward = {
-        row["ward_id"]: row
-        for row in Submission.objects.filter(period=period, ward__in=wards, neighbourhood__isnull=False)
-        .values("ward_id")
-        .annotate(
-            reported=Count("id", filter=counted_q()),
-            approved=Count("id", filter=Q(status=Submission.Status.APPROVED)),
-            returned=Count("id", filter=Q(status=Submission.Status.RETURNED)),
-            complete=Count("id", filter=counted_q() & Q(is_complete=True)),
-        )
-    }
-    past_deadline = today > period.deadline
-    reporting = []
-    for w, n in _wards_with_units(wards, units):
-        row = by_ward.get(w.pk, {})
-        reported = row.get("reported", 0)
-        reporting.append(
-            {
-                "code": w.code,
-                "name": w.name,
-                "units": n,
-                "reported": reported,
-                "approved": row.get("approved", 0),
-                "returned": row.get("returned", 0),
-                "complete": row.get("complete", 0),
-                "late": n - reported if past_deadline else 0,
-            }
-        )
-    return reporting
+def _reporting(wards, period: Period) -> list[dict]:
+    """Per ward with units: units, reported on time and late, not reported, returned, approved, complete."""
+    by_ward = figures.reporting_by_ward(wards, period)
+    return [{"code": w.code, "name": w.name, **row} for w, row in _ward_rows(wards, by_ward)]
 
 
-def _monthly_totals(reporting: list[dict]) -> dict:
-    """The wards' units, reported, approved, complete and late units, added up."""
-    return {key: sum(r[key] for r in reporting) for key in ("units", "reported", "approved", "complete", "late")}
-
-
-def _late_units(ward: Ward | None, period: Period, today: date) -> list[str]:
-    """Past the deadline, the names of one ward's units that have not reported (none in a city report)."""
-    if ward is None or today <= period.deadline:
-        return []
-    reported_ids = (
-        Submission.objects.counted()
-        .filter(period=period, ward=ward, neighbourhood__isnull=False)
-        .values("neighbourhood_id")
-    )
-    return list(
-        Neighbourhood.objects.current(period.end)
-        .filter(ward=ward)
-        .exclude(pk__in=reported_ids)
-        .order_by("search_key")
-        .values_list("name", flat=True)
-    )
-
-
-def _completion_changes(wards, period: Period, previous: Period | None) -> dict:
-    """The units meeting the standard this month but not the month before, and those that no longer do."""
-    now, before = _complete_ids(wards, period), _complete_ids(wards, previous)
-    return {"newly_complete": _unit_list(now - before), "slipped": _unit_list(before - now)}
-
-
-def _gaps(wards, period: Period, criteria_set, reporting: list[dict]) -> list[dict]:
+def _gaps(wards, submissions, criteria_set, reporting: list[dict]) -> list[dict]:
     """Per ward with units: for each criterion number, how many of its reported units do not meet it."""
-    missing_by_ward = {}
-    if criteria_set:
-        for row in (
-            CriterionResult.objects.counted()
-            .filter(
-                submission__period=period,
-                submission__ward__in=wards,
-                submission__neighbourhood__isnull=False,
-                submission__criteria_set=criteria_set,
-                is_met=False,
-            )
-            .values("submission__ward__code", "criterion__number")
-            .annotate(n=Count("id"))
-            .order_by("submission__ward__code", "criterion__number")
-        ):
-            missing_by_ward.setdefault(row["submission__ward__code"], {})[row["criterion__number"]] = row["n"]
-    return [{"code": r["code"], "name": r["name"], "missing": missing_by_ward.get(r["code"], {})} for r in reporting]
+    codes = dict(wards.values_list("pk", "code"))
+    by_code = {codes[ward_id]: gaps for ward_id, gaps in figures.gaps_by_ward(submissions, criteria_set).items()}
+    return [{"code": r["code"], "name": r["name"], "missing": by_code.get(r["code"], {})} for r in reporting]
 
 
-def _tasks(city: City, wards, period: Period) -> dict:
-    """Per ward and in all, the tasks done within the period and those still open past their due date.
-
-    The tasks are those of the city's campaigns assigned in the scope's wards: done within the period's dates,
-    and still open (as the report is built) with a due date on or before the period's last day.
-    """
-    done = Q(
-        status=Task.Status.DONE,
-        completed_at__date__gte=period.start,
-        completed_at__date__lte=period.end,
-    )
-    overdue = Q(status__in=TaskQuerySet.OPEN, due__lte=period.end)
-    rows = list(
-        Task.objects.filter(campaign__city=city, ward__in=wards)
-        .values("ward__code", "ward__name", "ward__search_key")
-        .annotate(done=Count("id", filter=done), overdue=Count("id", filter=overdue))
-        .filter(Q(done__gt=0) | Q(overdue__gt=0))
-        .order_by("ward__search_key", "ward__code")
-    )
+@figures.defines(
+    "tasks",
+    gettext_noop("Tasks"),
+    gettext_noop(
+        "Tasks, of the city's campaigns assigned in the scope: done within the period (marked done between its "
+        "first and last day), and overdue at its end (due by its last day and not done by then, whatever "
+        "happened later; cancelled tasks left out). While the period runs, overdue as of the day before the "
+        "build."
+    ),
+)
+def _tasks(city: City, wards, period: Period, today: date) -> dict:
+    day = period.end if today > period.end else today - timedelta(days=1)
+    tasks = Task.objects.filter(campaign__city=city, ward__in=wards)
+    done = dict(tasks.done_within(period.start, period.end).values_list("ward_id").annotate(n=Count("id")).order_by())
+    overdue = dict(tasks.overdue_on(day).values_list("ward_id").annotate(n=Count("id")).order_by())
     by_ward = [
-        {"code": r["ward__code"], "name": r["ward__name"], "done": r["done"], "overdue": r["overdue"]} for r in rows
+        {"code": w.code, "name": w.name, "done": done.get(w.pk, 0), "overdue": overdue.get(w.pk, 0)}
+        for w in wards.filter(pk__in=set(done) | set(overdue)).order_by("search_key", "code")
     ]
     return {
         "done": sum(r["done"] for r in by_ward),
@@ -277,25 +129,37 @@ def _tasks(city: City, wards, period: Period) -> dict:
 
 
 def monthly_snapshot(*, city: City, ward: Ward | None, period: Period, today: date | None = None) -> dict:
-    """Who reported and who is late, criteria met and their change, units newly meeting or slipping, gaps."""
-    today = today or date.today()
+    """Who reported, on time or late, criteria met and their change, units newly meeting or slipping, gaps."""
+    today = today or timezone.localdate()
     wards = _scope_wards(city, ward)
-    criteria_set = _set_for(period, wards)
-    previous = _previous_month(period)
-    reporting = _reporting(wards, period, today)
+    previous = figures.previous_month(period)
+    now = figures.submissions_in_force(wards, period)
+    cutoff = figures.comparison_cutoff(period, previous, today)
+    before = figures.submissions_in_force(wards, previous) if previous else None
+    if before is not None and cutoff is not None:
+        before = before.filter(submitted_at__lt=cutoff)
+    criteria_set = figures.set_used(now, period.end)
+    criteria = figures.criteria_rows(now, before, criteria_set)
+    reporting = _reporting(wards, period)
+    units = figures.unit_rows(wards, period)
+    newly, slipped = figures.completion_changes(now, before)
     return {
         "kind": "monthly",
         "scope": _scope(city, ward),
-        "period": _monthly_period(period),
+        "period": _monthly_period(period, today),
         "previous_period": str(previous.label) if previous else None,
-        "criteria_set": _criteria_set_info(criteria_set),
-        "totals": _monthly_totals(reporting),
+        "compared_as_of": (cutoff.date() - timedelta(days=1)).isoformat() if cutoff else None,
+        "criteria_set": _criteria_set_info(criteria_set, criteria),
+        "totals": figures.add_up(reporting),
         "reporting": reporting,
-        "late_units": _late_units(ward, period, today),
-        "criteria": _criteria_rows(wards, period, previous, criteria_set),
-        **_completion_changes(wards, period, previous),
-        "gaps": _gaps(wards, period, criteria_set, reporting),
-        "tasks": _tasks(city, wards, period),
+        "units": units,
+        "not_reported": _names(units, {"returned", "draft", "none"}),
+        "criteria": criteria,
+        "newly_complete": _unit_list(newly),
+        "slipped": _unit_list(slipped),
+        "gaps": _gaps(wards, now, criteria_set, reporting),
+        "ward_sets": figures.ward_set_rows(wards, period),
+        "tasks": _tasks(city, wards, period, today),
     }
 
 
@@ -311,72 +175,60 @@ def _annual_period(period: Period) -> dict:
     }
 
 
-def _per_month(wards, months: list[Period]) -> dict[int, dict]:
-    """Per month (by period id): the scope's units that reported, and those of them meeting the standard."""
-    return {
-        row["period_id"]: row
-        for row in Submission.objects.filter(period__in=months, ward__in=wards, neighbourhood__isnull=False)
-        .values("period_id")
-        .annotate(
-            reported=Count("id", filter=counted_q()),
-            complete=Count("id", filter=counted_q() & Q(is_complete=True)),
-        )
-    }
-
-
-def _last_reported(months: list[Period], per_month: dict[int, dict]) -> Period | None:
-    """The latest of `months` in which at least one unit reported."""
-    return next((p for p in reversed(months) if per_month.get(p.pk, {}).get("reported")), None)
-
-
-def _trend(months: list[Period], per_month: dict[int, dict]) -> list[dict]:
+def _trend(wards, months: list[Period]) -> list[dict]:
     """Month by month: the units that reported, and those of them meeting the standard."""
+    counts = figures.trend(wards, months)
     return [
         {
             "month": str(p.label),
-            "reported": per_month.get(p.pk, {}).get("reported", 0),
-            "complete": per_month.get(p.pk, {}).get("complete", 0),
+            "reported": counts.get(p.pk, {}).get("reported", 0),
+            "complete": counts.get(p.pk, {}).get("complete", 0),
         }
         for p in months
     ]
 
 
-def _year_totals(month: Period | None, per_month: dict[int, dict]) -> dict:
-    """The units that reported, and those meeting the standard, in the year's last month with reports."""
-    row = per_month.get(month.pk, {}) if month else {}
+def _standing_by_ward(wards, year: int) -> dict[int, dict]:
+    """Per ward id: the year's units, those that reported in the year, and those reaching the standard."""
     return {
-        "month": str(month.label) if month else None,
-        "reported": row.get("reported", 0),
-        "complete": row.get("complete", 0),
+        row["ward_id"]: row
+        for row in figures.year_standing(wards, year)
+        .values("ward_id")
+        .annotate(
+            units=Count("id"),
+            reported=Count("id", filter=Q(last_submission_id__isnull=False)),
+            reached=Count("id", filter=Q(last_complete=True)),
+        )
+        .order_by()
     }
 
 
-def _ranking(wards, units: dict[int, int], month: Period | None) -> list[dict]:
-    """Wards with units ranked by the share of their units meeting the standard in `month`.
+def _year_totals(year: int, by_ward: dict[int, dict]) -> dict:
+    units = sum(r["units"] for r in by_ward.values())
+    reached = sum(r["reached"] for r in by_ward.values())
+    return {
+        "year": year,
+        "units": units,
+        "reported": sum(r["reported"] for r in by_ward.values()),
+        "reached": reached,
+        "share": _share(figures.share(reached, units)),
+    }
+
+
+def _ranking(wards, by_ward: dict[int, dict]) -> list[dict]:
+    """Wards with units ranked by the share of their units reaching the standard (exact, unrounded).
 
     Ties go to the ward with more such units, then to the lower code.
     """
-    complete_by_ward = (
-        {
-            row["ward_id"]: row
-            for row in Submission.objects.counted()
-            .filter(period=month, ward__in=wards, neighbourhood__isnull=False)
-            .values("ward_id")
-            .annotate(reported=Count("id"), complete=Count("id", filter=Q(is_complete=True)))
-        }
-        if month
-        else {}
-    )
     ranking = []
-    for w, n in _wards_with_units(wards, units):
-        complete = complete_by_ward.get(w.pk, {}).get("complete", 0)
-        ranking.append(
-            {"code": w.code, "name": w.name, "units": n, "complete": complete, "share": round(100 * complete / n, 1)}
-        )
-    ranking.sort(key=lambda r: (-r["share"], -r["complete"], r["code"]))
-    for rank, row in enumerate(ranking, start=1):
-        row["rank"] = rank
-    return ranking
+    for w, row in _ward_rows(wards, by_ward):
+        exact = figures.share(row["reached"], row["units"])
+        ranking.append((exact, {"code": w.code, "name": w.name, "units": row["units"], "reached": row["reached"]}))
+    ranking.sort(key=lambda pair: (-pair[0], -pair[1]["reached"], pair[1]["code"]))
+    rows = []
+    for rank, (exact, row) in enumerate(ranking, start=1):
+        rows.append({**row, "share": float(exact), "rank": rank})
+    return rows
 
 
 def _recognitions(wards, year: int) -> dict:
@@ -423,25 +275,48 @@ def _party_cells(wards, period: Period) -> dict:
 
 
 def annual_snapshot(*, city: City, ward: Ward | None, period: Period, today: date | None = None) -> dict:
-    """The year's totals, month by month, units reaching the standard, the ward ranking, the year before."""
+    """The year's units and those reaching the standard, month by month, the ward ranking, the year before."""
     year = period.year
     wards = _scope_wards(city, ward)
-    months, last_year_months = _months_of(year), _months_of(year - 1)
-    criteria_set = _set_for(months[-1] if months else period, wards)
-    per_month = _per_month(wards, months + last_year_months)
-    last_with_data, last_year_end = _last_reported(months, per_month), _last_reported(last_year_months, per_month)
-    units = _units_per_ward(wards, period.end)
+    now, before = figures.year_submissions(wards, year), figures.year_submissions(wards, year - 1)
+    criteria_set = figures.set_used(now, period.end)
+    criteria = figures.criteria_rows(now, before, criteria_set)
+    by_ward = _standing_by_ward(wards, year)
+    totals, previous = _year_totals(year, by_ward), _year_totals(year - 1, _standing_by_ward(wards, year - 1))
     return {
         "kind": "annual",
         "scope": _scope(city, ward),
         "period": _annual_period(period),
-        "criteria_set": _criteria_set_info(criteria_set),
-        "totals": {"units": sum(units.values()), **_year_totals(last_with_data, per_month)},
-        "trend": _trend(months, per_month),
-        "criteria": _criteria_rows(wards, last_with_data, last_year_end, criteria_set),
-        "reaching_standard": _unit_list(_complete_ids(wards, last_with_data)),
-        "ranking": _ranking(wards, units, last_with_data),
-        "previous_year": {"year": year - 1, **_year_totals(last_year_end, per_month)},
+        "criteria_set": _criteria_set_info(criteria_set, criteria),
+        "totals": totals,
+        "trend": _trend(wards, figures.months_of(year)),
+        "criteria": criteria,
+        "reaching_standard": _unit_list(set(figures.reached_standard(wards, year).values_list("pk", flat=True))),
+        "ranking": _ranking(wards, by_ward),
+        "previous_year": {**previous, "change_pp": _share(figures.change_pp(_exact(totals), _exact(previous)))},
         "recognitions": _recognitions(wards, year),
         "party_cells": _party_cells(wards, period),
     }
+
+
+def _exact(totals: dict) -> Fraction | None:
+    return figures.share(totals["reached"], totals["units"])
+
+
+# --- how each figure is counted ------------------------------------------------------------------------------
+
+FIGURES_OF = {
+    "monthly": ("units", "reported", "complete", "criteria", "gaps", "changes", "ward_sets", "tasks"),
+    "annual": ("units_year", "reached", "trend", "criteria"),
+}
+
+
+def figure_definitions(kind: str) -> list[dict]:
+    """The definitions of a report's figures, in the active language: "Cách tính" under the report
+    and at the end of its workbook. The words are the docstrings of the functions that count."""
+    from django.utils.translation import gettext
+
+    return [
+        {"label": gettext(figures.DEFINITIONS[key].label), "words": gettext(figures.DEFINITIONS[key].words)}
+        for key in FIGURES_OF.get(kind, ())
+    ]

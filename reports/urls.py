@@ -11,5 +11,7 @@ urlpatterns = [
     path("reports/", views.report_list, name="report-list"),
     path("reports/build/", views.report_build_now, name="report-build"),
     path("reports/<int:pk>/", views.report_detail, name="report-detail"),
+    path("reports/<int:pk>/number/", views.report_number, name="report-number"),
+    path("reports/documents/<str:code>/", views.document_settings, name="document-settings"),
     path("reports/<int:pk>/<str:fmt>/", views.report_file, name="report-file"),
 ]

@@ -12,12 +12,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from campaigns.criteria.models import CriteriaSet, Criterion, Level
-from campaigns.results import periods
-from campaigns.results.models import COUNTED_STATUSES, CriterionResult, Period, Submission
+from campaigns.results import figures, periods
+from campaigns.results.models import CriterionResult, Period, Submission
 from portal import scope
-from reports import selectors
+from portal.models import HistoryEntry
+from portal.numbers import round_half_up, share
+from reports import selectors, summaries
+from reports.documents import document_settings_for, unit_scope
+from reports.exports.addressing import default_addressee
 from reports.filters import DashboardWardFilter
-from reports.models import Report
+from reports.forms import DocumentSettingsForm, ReportNumberForm
+from reports.models import DocumentSettings, Report
 from wards.models import City, Ward
 from wards.selectors import get_city_for_user, get_ward_for_user
 
@@ -26,6 +31,7 @@ SORTS = {
     "complete": lambda r: -r["complete"],
     "reported": lambda r: -r["reported"],
     "late": lambda r: -r["late"],
+    "not_reported": lambda r: -r["not_reported"],
     "share": lambda r: -(r["complete"] / r["units"] if r["units"] else 0),
 }
 
@@ -50,7 +56,12 @@ def _csv(filename: str, header: list[str], rows: list[list]) -> HttpResponse:
 
 
 def _pct(part: int, whole: int) -> float:
-    return round(100 * part / whole, 1) if whole else 0.0
+    """A share as a plain number for the charts and the CSV (17.0; 0 when there is nothing to divide by).
+
+    Rounded as portal.numbers.percent rounds the text people read beside it: half up, from the exact share.
+    """
+    rate = share(part, whole)
+    return float(round_half_up(rate, 1)) if rate is not None else 0.0
 
 
 @login_required
@@ -73,12 +84,12 @@ def city_dashboard(request):
     criteria_set = selectors.neighbourhood_set(period, _int(request.GET.get("set")), wards)
     filterset = DashboardWardFilter(request.GET, queryset=wards)
     shown = filterset.qs
-    rows = selectors.ward_rows(shown, period, criteria_set)
+    shares = selectors.criterion_shares(shown, period, criteria_set)
+    rows = selectors.ward_rows(shown, period, criteria_set, [s["number"] for s in shares])
     sort = request.GET.get("sort", "name")
     rows.sort(key=SORTS.get(sort, SORTS["name"]))
-    shares = selectors.criterion_shares(shown, period, criteria_set)
     trend = selectors.monthly_trend(shown, period, criteria_set)
-    totals = {key: sum(r[key] for r in rows) for key in ("units", "reported", "approved", "complete", "late")}
+    totals = {key: sum(r[key] for r in rows) for key in figures.REPORTING_KEYS}
     table = request.GET.get("format") == "csv" and request.GET.get("table")
     if table:
         return _export(table, rows, shares, trend, criteria_set, period)
@@ -96,8 +107,6 @@ def city_dashboard(request):
             "trend": trend,
             "totals": totals,
             "ward_count": len(rows),
-            "reported_pct": _pct(totals["reported"], totals["units"]),
-            "complete_pct": _pct(totals["complete"], totals["units"]),
             "chart": _chart_data(shares, trend),
             "sets": CriteriaSet.objects.filter(level=Level.NEIGHBOURHOOD),
             "months": Period.objects.filter(kind=Period.Kind.MONTH, start__lte=periods.current_month().start).order_by(
@@ -214,9 +223,7 @@ def ward_dashboard(request, code: str):
             "shares": shares,
             "trend": trend,
             "chart": _chart_data(shares, trend),
-            "units": len(rows),
-            "complete": sum(1 for r in rows if r["hood"].is_complete),
-            "reported": sum(1 for r in rows if r["hood"].status in COUNTED_STATUSES),
+            "figures": figures.reporting_by_ward(single, period).get(ward.pk, dict.fromkeys(figures.REPORTING_KEYS, 0)),
             "months": Period.objects.filter(kind=Period.Kind.MONTH, start__lte=periods.current_month().start).order_by(
                 "-start"
             )[:24],
@@ -318,13 +325,48 @@ def report_detail(request, pk: int):
     report = get_object_or_404(
         Report.objects.visible_to(request.user).select_related("period", "ward", "city", "requested_by"), pk=pk
     )
+    return _report_page(request, report)
+
+
+def _report_page(request, report: Report, number_form: ReportNumberForm | None = None):
     current = None
     if report.state == Report.State.FAILED:
         current = Report.objects.filter(
             kind=report.kind, city=report.city, ward=report.ward, period=report.period, is_current=True
         ).first()
-    template = "reports/_report_state.html" if request.headers.get("HX-Request") else "reports/report_detail.html"
-    return render(request, template, {"report": report, "current": current})
+    if request.headers.get("HX-Request"):
+        return render(request, "reports/_report_state.html", {"report": report, "current": current})
+    if number_form is None and scope.can_build_report(request.user, city=report.city, ward=report.ward):
+        number_form = ReportNumberForm(initial={"number": report.number})
+    return render(
+        request,
+        "reports/report_detail.html",
+        {
+            "report": report,
+            "current": current,
+            "number_form": number_form,
+            "definitions": summaries.figure_definitions(report.kind),
+        },
+    )
+
+
+@login_required
+@require_POST
+def report_number(request, pk: int):
+    """The office numbers the report before it is signed; a built PDF is rendered again with the number."""
+    from reports.services import report_number_set
+
+    report = get_object_or_404(
+        Report.objects.visible_to(request.user).select_related("period", "ward", "city", "requested_by"), pk=pk
+    )
+    if not scope.can_build_report(request.user, city=report.city, ward=report.ward):
+        raise PermissionDenied
+    form = ReportNumberForm(request.POST)
+    if not form.is_valid():
+        return _report_page(request, report, form)
+    report_number_set(report_id=report.pk, number=form.cleaned_data["number"], user=request.user)
+    messages.success(request, _("Document number saved."))
+    return redirect("reports:report-detail", pk=report.pk)
 
 
 @login_required
@@ -339,4 +381,63 @@ def report_file(request, pk: int, fmt: str):
     }[fmt]
     return FileResponse(
         field.open("rb"), content_type=content_type, as_attachment=True, filename=field.name.rsplit("/", 1)[-1]
+    )
+
+
+# --- how a city's or a ward's reports are addressed and signed -------------------------------------------------
+
+
+def _document_unit(user, code: str) -> tuple[City, Ward | None]:
+    """The ward of that code, else the city, each through its scoped accessor: outside scope is 404."""
+    try:
+        ward = get_ward_for_user(user, code)
+    except Http404:
+        return get_city_for_user(user, code), None
+    return ward.city, ward
+
+
+def _labelled_history(row: DocumentSettings | None) -> list[dict]:
+    if row is None:
+        return []
+    labels = {name: DocumentSettings._meta.get_field(name).verbose_name for name in DocumentSettings.FIELDS}
+    return [
+        {"entry": entry, "changes": [(labels.get(name, name), old, new) for name, (old, new) in entry.changes.items()]}
+        for entry in HistoryEntry.objects.for_object(row).select_related("user")[:20]
+    ]
+
+
+@login_required
+def document_settings(request, code: str):
+    """Kính gửi, Nơi nhận, signer and place of a city's or a ward's reports.
+
+    Those who build the reports sign them: a ward's leader for the ward, the city's leaders and
+    administrators for the city and any of its wards (portal.scope.can_build_report).
+    """
+    from reports.services import document_settings_save
+
+    city, ward = _document_unit(request.user, code)
+    if not scope.can_build_report(request.user, city=city, ward=ward):
+        raise PermissionDenied
+    row = DocumentSettings.objects.visible_to(request.user).filter(city=city, ward=ward).first()
+    if request.method == "POST":
+        form = DocumentSettingsForm(request.POST)
+        if form.is_valid():
+            document_settings_save(city=city, ward=ward, user=request.user, values=form.cleaned_data)
+            messages.success(request, _("Saved: reports built from now on are addressed and signed this way."))
+            return redirect("reports:document-settings", code=code)
+    elif row:
+        form = DocumentSettingsForm(instance=row)
+    else:
+        # Nothing saved yet: start from the default addressee, which an empty field would otherwise drop.
+        form = DocumentSettingsForm(initial={"addressee": default_addressee(unit_scope(city, ward))})
+    return render(
+        request,
+        "reports/document_settings.html",
+        {
+            "city": city,
+            "ward": ward,
+            "form": form,
+            "effective": document_settings_for(city, ward),
+            "history": _labelled_history(row),
+        },
     )

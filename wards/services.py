@@ -62,7 +62,10 @@ def unit_retire(*, user, unit: Ward | Neighbourhood, on: date, replaced_by: list
     """Mark `unit` as ended on `on` and replaced by `replaced_by` (a merge, split or rename).
 
     Nothing that points at the old unit changes: its results and profiles stay
-    where they are, and trend reports follow `successors` to the new unit.
+    where they are. The report figures (campaigns.results.figures) follow
+    `successors`: the old unit counts for the month it ended in only if it
+    reported for it, the new unit is compared with the units it replaced, and
+    the year's figures count the new unit alone.
     """
     if not replaced_by:
         raise ValueError(_("Name the unit or units that replace it."))

@@ -5,6 +5,7 @@ from the models and are tested property-based against a plain reference.
 """
 
 from decimal import Decimal
+from fractions import Fraction
 
 from django.db import models
 from django.utils.formats import number_format
@@ -51,15 +52,20 @@ def compare(kind: str, comparator: str, value, threshold) -> bool | None:
     - yes/no: met when the answer equals the threshold (yes, unless the threshold is 0);
     - text: met when something was written;
     - numbers: `value <comparator> threshold`; with no threshold set, any value is met.
+
+    A computed rate comes as a Fraction and is compared exactly: 1 poor household of 3 is
+    33,333… %, over a threshold of 33,33 %, though it is shown as 33,33.
     """
     if kind == IndicatorKind.TEXT:
         if value is None:
             return None
         return bool(str(value).strip())
-    number = _as_decimal(value)
+    number = value if isinstance(value, Fraction) else _as_decimal(value)
     if number is None:
         return None
     limit = _as_decimal(threshold)
+    if isinstance(number, Fraction) and limit is not None:
+        limit = Fraction(limit)  # exact: a Decimal converts to a Fraction without rounding
     if kind == IndicatorKind.BOOLEAN:
         wanted = Decimal(1) if limit is None else limit
         return (number != 0) == (wanted != 0)

@@ -141,6 +141,9 @@ class Task(models.Model):
         _("value reached"), max_digits=18, decimal_places=2, default=0, validators=[MinValueValidator(Decimal(0))]
     )
     completed_at = models.DateTimeField(null=True, blank=True)
+    # When the task was recorded (empty for tasks older than this field): a closed month's overdue
+    # figure leaves out tasks created after it.
+    created_at = models.DateTimeField(auto_now_add=True, null=True)
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,7 +1,7 @@
 """The movement's QuerySets: what each model's rows a user may read (`visible_to`), and the states
 pages ask for (open and overdue tasks)."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db import models
 from django.db.models import Q
@@ -48,6 +48,22 @@ class TaskQuerySet(WardScopedQuerySet):
     def overdue(self, today: date | None = None):
         """Not done and past their due date (dates in Asia/Ho_Chi_Minh)."""
         return self.open().filter(due__lt=today or timezone.localdate())
+
+    def done_within(self, start: date, end: date):
+        """Done between `start` and `end`, both included (Việt Nam dates)."""
+        return self.filter(status="done", completed_at__date__gte=start, completed_at__date__lte=end)
+
+    def overdue_on(self, day: date):
+        """Overdue at the end of `day` as things stood then: created by then, due on or before it, and not
+        done by then (a task done later still counts), cancelled tasks left out. A past day's figure does
+        not change when the task is done afterwards."""
+        end = timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+        return (
+            self.exclude(status="cancelled")
+            .filter(due__lte=day)
+            .filter(Q(created_at__isnull=True) | Q(created_at__lt=end))
+            .filter(Q(completed_at__isnull=True) | Q(completed_at__gte=end))
+        )
 
     def due_within(self, days: int, today: date | None = None):
         today = today or timezone.localdate()

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -15,6 +16,7 @@ from campaigns.results.forms import check_evidence
 from campaigns.results.models import CriterionResult, Evidence, Period, Result, Submission
 from portal import scope
 from portal.models import history_record
+from portal.numbers import round_half_up
 from portal.uploads import safe_name
 from wards.models import Neighbourhood, Profile, Ward
 
@@ -103,7 +105,16 @@ def _carry_over_yearly(submission: Submission) -> None:
         submission_evaluate(submission)
 
 
-def profile_value(indicator: Indicator, profile: Profile | None) -> Decimal | None:
+# How many decimals a rate computed from the profile is stored and shown with.
+RATE_PLACES = 2
+
+
+def profile_rate(indicator: Indicator, profile: Profile | None) -> Fraction | None:
+    """The indicator's rate from the unit's yearly profile, exactly: e.g. poor households ÷ households × 100.
+
+    This is the value compared with the threshold (Indicator.is_met takes the Fraction as it is), so that
+    2,004 % is over "≤ 2 %" though it is shown as 2,00. None without a profile or households.
+    """
     if profile is None or not profile.households:
         return None
     numerator = {
@@ -111,7 +122,16 @@ def profile_value(indicator: Indicator, profile: Profile | None) -> Decimal | No
         Indicator.Source.NEAR_POOR_RATE: profile.near_poor_households,
         Indicator.Source.POOR_AND_NEAR_POOR_RATE: profile.poor_households + profile.near_poor_households,
     }[indicator.source]
-    return (Decimal(100) * numerator / profile.households).quantize(Decimal("0.01"))
+    return Fraction(100 * numerator, profile.households)
+
+
+def profile_value(indicator: Indicator, profile: Profile | None) -> Decimal | None:
+    """The rate as stored in Result.value and shown: profile_rate rounded half up to 0,01.
+
+    For showing only: whether the indicator is met comes from profile_rate, never from this.
+    """
+    rate = profile_rate(indicator, profile)
+    return None if rate is None else round_half_up(rate, RATE_PLACES)
 
 
 def _zone(submission: Submission) -> str:
@@ -190,7 +210,9 @@ def results_save(
         profile = unit_profile(submission)
         conflicts, changed = [], []
         for indicator_id, indicator in indicators.items():
+            rate = None
             if indicator.source:
+                rate = profile_rate(indicator, profile)
                 incoming = {"value": profile_value(indicator, profile), "text": "", "note": ""}
             elif indicator_id in values:
                 incoming = values[indicator_id]
@@ -199,12 +221,14 @@ def results_save(
             result = existing.get(indicator_id)
             old = (result.value, result.text, result.note) if result else (None, "", "")
             new = (incoming.get("value"), incoming.get("text", ""), incoming.get("note", ""))
-            if (result is not None and old == new) or (result is None and new == (None, "", "")):
+            # A computed rate may cross its threshold while its rounded value stays the same (2,00 → 2,004).
+            same_outcome = rate is None or result is None or result.is_met == indicator.is_met(rate, _zone(submission))
+            if (result is not None and old == new and same_outcome) or (result is None and new == (None, "", "")):
                 continue
             if not indicator.source and result is not None and versions.get(indicator_id) != result.version:
                 conflicts.append(Conflict(indicator=indicator, yours=new[0] if new[1] == "" else new[1], theirs=result))
                 continue
-            changed.append(_result_write(submission, indicator, result, old, new, user=user, reason=reason))
+            changed.append(_result_write(submission, indicator, result, old, new, user=user, reason=reason, exact=rate))
         if conflicts:
             transaction.set_rollback(True)
             raise ResultConflict(conflicts)
@@ -213,11 +237,23 @@ def results_save(
 
 
 def _result_write(
-    submission: Submission, indicator: Indicator, result: Result | None, old: tuple, new: tuple, *, user, reason: str
+    submission: Submission,
+    indicator: Indicator,
+    result: Result | None,
+    old: tuple,
+    new: tuple,
+    *,
+    user,
+    reason: str,
+    exact: Fraction | None = None,
 ) -> Result:
-    """Store (value, text, note) `new` in the indicator's result, created if need be, with its history entry."""
+    """Store (value, text, note) `new` in the indicator's result, created if need be, with its history entry.
+
+    `exact` is the unrounded rate of an indicator computed from the profile: it decides whether the
+    indicator is met, while `new` holds the value as shown.
+    """
     raw = new[1] if indicator.kind == IndicatorKind.TEXT else new[0]
-    is_met = indicator.is_met(raw if raw != "" else None, _zone(submission))
+    is_met = indicator.is_met(exact if exact is not None else (raw if raw != "" else None), _zone(submission))
     if result is None:
         result = Result(submission=submission, indicator=indicator, version=0)
     result.value, result.text, result.note = new

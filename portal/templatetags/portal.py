@@ -1,10 +1,14 @@
 from django import template
 
+from portal.numbers import percent, percent_of
 from portal.people import person
 
 register = template.Library()
 
 register.filter("person", person)
+# Shares in one format everywhere: {{ part|percent:whole }} → "17,0 %"; {{ share|percent_of }}.
+register.filter("percent", percent)
+register.filter("percent_of", percent_of)
 
 
 @register.filter

@@ -1,4 +1,4 @@
-"""What the workbook and the PDF word the same way: the scope, the month, criterion numbers, levels."""
+"""What the workbook and the PDF word the same way: the scope, the month, criterion numbers, states, levels."""
 
 import re
 
@@ -19,6 +19,19 @@ SCALE_NAMES = {
     "points": "Thang 100 điểm (Quy định 366-QĐ/TW)",
     "levels": "Bốn mức xếp loại (Quy định 124-QĐ/TW)",
 }
+STATUS_NAMES = {  # a unit's reporting state (campaigns.results.figures.unit_status)
+    "on_time": "Đúng hạn",
+    "late": "Chậm hạn",
+    "returned": "Trả lại – đang chỉnh sửa",
+    "draft": "Nháp – chưa gửi",
+    "none": "Chưa nhập",
+}
+NOT_REPORTED = ("returned", "draft", "none")  # the states that leave a unit "not reported"
+EXAMPLE_MARK = "(*)"
+EXAMPLE_NOTE = (
+    "(*) Ngưỡng đánh giá là số liệu tham khảo, chưa được cấp có thẩm quyền quy định; "
+    "kết quả “đạt” theo tiêu chí này chỉ có giá trị tham khảo."
+)
 
 
 def criterion_key(number) -> tuple:
@@ -40,6 +53,20 @@ def gap_numbers(snapshot: dict) -> list[str]:
     numbers = [str(c["number"]) for c in snapshot.get("criteria") or []]
     extra = {str(k) for g in snapshot.get("gaps") or [] for k in (g.get("missing") or {})} - set(numbers)
     return numbers + sorted(extra, key=criterion_key)
+
+
+def criterion_name(criterion: dict) -> str:
+    """The criterion's name, marked "(*)" when its threshold is an example rather than read from a legal text."""
+    return f"{criterion['name']} {EXAMPLE_MARK}" if criterion.get("example") else criterion["name"]
+
+
+def status_name(status: str | None) -> str:
+    return STATUS_NAMES.get(status or "none", status or "")
+
+
+def missing_text(numbers) -> str:
+    """Criterion numbers a unit lacks, in the order of its criteria set: "2, 4, 10", "II, IV"."""
+    return ", ".join(str(n) for n in numbers or [])
 
 
 def missing_by_number(gap: dict) -> dict[str, int]:

@@ -5,7 +5,7 @@ Times-compatible type (Tinos) at 13 pt, the issuing body top left, the national 
 top right, number and symbol, place and date, title, content, signature and recipients.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -13,15 +13,22 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import number_format
 
+from portal.numbers import round_half_up
+from reports.exports.addressing import document_settings, lines
 from reports.exports.formatting import (
+    EXAMPLE_NOTE,
     LEVEL_NAMES,
+    NOT_REPORTED,
     SCALE_NAMES,
+    criterion_name,
     gap_numbers,
     lower_first,
     missing_by_number,
+    missing_text,
     month_label,
     report_title,
     scope_name,
+    status_name,
 )
 
 DOC_SYMBOL = "BC-UBND"
@@ -38,15 +45,23 @@ def _num(value, decimals: int | None = None) -> str:
 
 
 def _pct(part, whole=100) -> str:
-    """A share as "12,5%" ("50%", not "50,0%"); "—" when there is nothing to divide by."""
-    if not whole:
+    """A share as the portal writes every share: "12,5 %", "50,0 %"; "—" when there is nothing to divide by."""
+    from portal.numbers import percent
+
+    with translation.override("vi"):
+        return percent(part, whole)
+
+
+def _signed(value, decimals: int | None = None) -> str:
+    """A change with its sign: "+20", "−10", "0"; with decimals (percentage points) "+25,0", "−16,7", "0,0",
+    rounded half up first, so a change too small to show is "0,0"; "—" when there is nothing to compare."""
+    if value is None:
         return "—"
-    share = round(100 * part / whole, 1)
-    return _num(int(share) if share == int(share) else share) + "%"
-
-
-def _signed(value: int) -> str:
-    return f"+{_num(value)}" if value > 0 else f"−{_num(-value)}" if value < 0 else "0"
+    if decimals is not None:
+        value = round_half_up(value, decimals)
+    if value > 0:
+        return f"+{_num(value, decimals)}"
+    return f"−{_num(-value, decimals)}" if value < 0 else _num(value, decimals)
 
 
 def _dmy(iso: str | None) -> str:
@@ -57,7 +72,10 @@ def _dmy(iso: str | None) -> str:
 
 
 def _place_date(place: str, day: date) -> str:
-    """NĐ 30: a day below 10 and the months 1 and 2 take a leading zero ("ngày 05 tháng 02", "tháng 3")."""
+    """NĐ 30: a day below 10 and the months 1 and 2 take a leading zero ("ngày 05 tháng 02", "tháng 3").
+
+    The place is the unit's proper name by NĐ 30's rule (reports.exports.addressing.place_name) or as configured.
+    """
     month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
     return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
 
@@ -72,6 +90,26 @@ def _symbol(number: str) -> str:
     if not number:
         return ""
     return number if "/" in number else f"{number}/{DOC_SYMBOL}"
+
+
+def _addressee(text: str) -> dict | None:
+    """The "Kính gửi" block per NĐ 30: one addressee on the same line; several each on a line of their own,
+    under the colon, with a dash, a semicolon at each end and a full stop after the last."""
+    names = lines(text)
+    if not names:
+        return None
+    if len(names) == 1:
+        return {"single": names[0].lstrip("-–• "), "lines": []}
+    names = [name.lstrip("-–• ").rstrip(";.,") for name in names]
+    return {"single": "", "lines": [f"- {name};" for name in names[:-1]] + [f"- {names[-1]}."]}
+
+
+def _signature(document: dict) -> dict:
+    """The signer's position in capitals ("KT. CHỦ TỊCH" / "PHÓ CHỦ TỊCH") and their name."""
+    return {
+        "signer_lines": [line.upper() for line in lines(document["signer_title"])] or ["CHỦ TỊCH"],
+        "signer_name": document["signer_name"],
+    }
 
 
 # --- parts of both reports ---------------------------------------------------------------------------------
@@ -93,54 +131,74 @@ def _by_ward(unit_list: dict) -> dict:
 
 
 def _criteria_rows(snapshot: dict) -> list[dict]:
-    """Per criterion: units meeting it, assessed, the share, the figure compared and the change."""
+    """Per criterion: units meeting it, assessed, the share, the share compared and the change in percentage
+    points; a criterion whose threshold is an example is marked "(*)"."""
     return [
         {
             "number": str(c["number"]),
-            "name": c["name"],
+            "name": criterion_name(c),
             "met": _num(c["met"]),
             "assessed": _num(c["assessed"]),
-            "share": _pct(c["met"], c["assessed"]),
-            "previous": _num(c["previous"]),
-            "change": _signed(c["change"]),
+            "share": _pct(c.get("share")),
+            "previous_share": _pct(c.get("previous_share")),
+            "change": _signed(c.get("change_pp"), 1),
         }
         for c in snapshot.get("criteria") or []
     ]
+
+
+def _example_note(snapshot: dict) -> str:
+    """The note under the criteria table when some thresholds are examples, not read from a legal text."""
+    return EXAMPLE_NOTE if (snapshot.get("criteria_set") or {}).get("has_examples") else ""
 
 
 # --- parts of the monthly report ---------------------------------------------------------------------------
 
 
 def _monthly_totals(snapshot: dict) -> dict:
-    """Units, reported and its share, approved, returned, meeting the standard and its share, late."""
+    """Units; reported (on time, late) with its share; approved; not reported, among them returned; complete."""
     totals = snapshot["totals"]
     return {
         "units": _num(totals["units"]),
         "reported": _num(totals["reported"]),
         "reported_share": _pct(totals["reported"], totals["units"]),
+        "on_time": _num(totals["on_time"]),
+        "late": _num(totals["late"]),
         "approved": _num(totals["approved"]),
-        "returned": _num(sum(r["returned"] for r in snapshot.get("reporting") or [])),
+        "not_reported": _num(totals["not_reported"]),
+        "has_not_reported": totals["not_reported"] > 0,
+        "returned": _num(totals["returned"]),
+        "has_returned": totals["returned"] > 0,
         "complete": _num(totals["complete"]),
         "complete_share": _pct(totals["complete"], totals["units"]),
-        "late": _num(totals["late"]),
-        "late_count": totals["late"],
     }
 
 
 def _reporting_rows(reporting: list[dict]) -> list[dict]:
-    """Per ward: units, reported, approved, returned, meeting the standard and late."""
-    return [
-        {
-            "name": r["name"],
-            "units": _num(r["units"]),
-            "reported": _num(r["reported"]),
-            "approved": _num(r["approved"]),
-            "returned": _num(r["returned"]),
-            "complete": _num(r["complete"]),
-            "late": _num(r["late"]),
-        }
-        for r in reporting
+    """Per ward: units, reported (on time, late), not reported (returned), approved, meeting the standard."""
+    keys = ("units", "reported", "on_time", "late", "not_reported", "returned", "approved", "complete")
+    return [{"name": r["name"], **{key: _num(r[key]) for key in keys}} for r in reporting]
+
+
+def _not_reported(snapshot: dict) -> dict:
+    """The units not reported, grouped by ward, those whose report was returned marked.
+
+    A ward's report names them all; a city's only when the snapshot holds every name (it caps long
+    lists): otherwise the table gives the count per ward and the workbook names them.
+    """
+    listed = snapshot.get("not_reported") or {"count": 0, "units": []}
+    shown = len(listed.get("units") or [])
+    units = snapshot.get("units")
+    if units is None:  # the per-unit rows carry each unit's state; the capped list does not
+        chosen = listed.get("units") or []
+    else:
+        chosen = [u for u in units if u["status"] in NOT_REPORTED][:shown]
+    names = [
+        {"ward": u["ward"], "name": f"{u['name']} (bị trả lại)" if u.get("status") == "returned" else u["name"]}
+        for u in chosen
     ]
+    groups = _by_ward({"count": listed.get("count", shown), "units": names})
+    return {**groups, "named": bool(snapshot["scope"].get("ward")) or not groups["capped"]}
 
 
 def _gaps(snapshot: dict) -> list[dict]:
@@ -155,13 +213,33 @@ def _gaps(snapshot: dict) -> list[dict]:
     return gaps
 
 
-def _tasks_context(tasks: dict | None) -> dict | None:
-    """Tasks done within the period and overdue, in all and per ward."""
+def _ward_sets(rows: list[dict]) -> list[dict]:
+    """Per ward that reported on its own criteria set: the set, the criteria met of all, those not met; a report
+    that does not count shows its state instead."""
+    out = []
+    for r in rows:
+        counts = r.get("met") is not None
+        document = f" ({r['document']})" if r.get("document") else ""
+        out.append(
+            {
+                "name": r["name"],
+                "set": f"{r['set']}{document}",
+                "result": f"{_num(r['met'])}/{_num(r['total'])}" if counts else status_name(r.get("status")),
+                "missing": (missing_text(r.get("missing")) or "Đạt đủ các tiêu chí") if counts else "",
+            }
+        )
+    return out
+
+
+def _tasks_context(tasks: dict | None, until: str = "tính đến cuối kỳ") -> dict | None:
+    """Tasks done within the period and overdue at its end (or, while it runs, `until` says when), in all and
+    per ward."""
     if tasks is None:
         return None
     return {
         "done": _num(tasks["done"]),
         "overdue": _num(tasks["overdue"]),
+        "until": until,
         "by_ward": [
             {"name": r["name"], "done": _num(r["done"]), "overdue": _num(r["overdue"])}
             for r in tasks.get("by_ward") or []
@@ -169,16 +247,37 @@ def _tasks_context(tasks: dict | None) -> dict | None:
     }
 
 
+def _tasks_until(period: dict) -> str:
+    """When the overdue tasks are counted: at the period's end, or, while it runs, at the end of the day
+    before the build (reports.summaries' "tasks" definition)."""
+    as_of = period.get("as_of")
+    if as_of and date.fromisoformat(as_of) <= date.fromisoformat(period["end"]):
+        return f"tính đến hết ngày {date.fromisoformat(as_of) - timedelta(days=1):%d/%m/%Y}"
+    return "tính đến cuối kỳ"
+
+
+def _monthly_parts(snapshot: dict) -> dict:
+    """The numbers of the monthly report's parts after the first four: each is there only with its section."""
+    names = [name for name in ("ward_sets", "tasks") if snapshot.get(name)]
+    return {name: ROMAN[i] for i, name in enumerate(names, start=4)}
+
+
 def _monthly_context(snapshot: dict) -> dict:
+    period = snapshot["period"]
     return {
+        "as_of": _dmy(period.get("as_of")),  # only while the period is open: then nobody is late yet
         "previous_period": month_label(snapshot.get("previous_period")),
+        "compared_as_of": _dmy(snapshot.get("compared_as_of")),
         "totals": _monthly_totals(snapshot),
         "reporting": _reporting_rows(snapshot.get("reporting") or []),
-        "late_units": snapshot.get("late_units") or [],
+        "not_reported": _not_reported(snapshot),
+        "example_note": _example_note(snapshot),
         "newly_complete": _by_ward(snapshot["newly_complete"]),
         "slipped": _by_ward(snapshot["slipped"]),
         "gaps": _gaps(snapshot),
-        "tasks": _tasks_context(snapshot.get("tasks")),
+        "ward_sets": _ward_sets(snapshot.get("ward_sets") or []),
+        "tasks": _tasks_context(snapshot.get("tasks"), _tasks_until(period)),
+        "parts": _monthly_parts(snapshot),
     }
 
 
@@ -186,13 +285,14 @@ def _monthly_context(snapshot: dict) -> dict:
 
 
 def _annual_totals(totals: dict) -> dict:
-    """The year's units, then reported and meeting the standard (with the share) in its last month with data."""
+    """The year's units (at its last day), those that reported in the year, and those reaching the standard with
+    their share."""
     return {
         "units": _num(totals["units"]),
-        "month": month_label(totals.get("month")),
         "reported": _num(totals["reported"]),
-        "complete": _num(totals["complete"]),
-        "complete_share": _pct(totals["complete"], totals["units"]),
+        "has_reported": totals["reported"] > 0,
+        "reached": _num(totals["reached"]),
+        "share": _pct(totals.get("share")),
     }
 
 
@@ -210,13 +310,13 @@ def _trend_rows(trend: list[dict]) -> list[dict]:
 
 
 def _ranking_rows(ranking: list[dict]) -> list[dict]:
-    """The wards by rank: units, units meeting the standard and their share."""
+    """The wards by rank: units, units reaching the standard and their share."""
     return [
         {
             "rank": str(r["rank"]),
             "name": r["name"],
             "units": _num(r["units"]),
-            "complete": _num(r["complete"]),
+            "reached": _num(r["reached"]),
             "share": _pct(r["share"]),
         }
         for r in ranking
@@ -224,15 +324,24 @@ def _ranking_rows(ranking: list[dict]) -> list[dict]:
 
 
 def _previous_year(totals: dict, previous: dict) -> dict:
-    """The year before: the month compared, units reported and meeting the standard, and the changes."""
+    """The year before: units, reported, reaching the standard and the share, and the changes (the share's in
+    percentage points)."""
     return {
         "year": str(previous["year"]),
-        "month": month_label(previous.get("month")),
+        "units": _num(previous["units"]),
         "reported": _num(previous["reported"]),
-        "complete": _num(previous["complete"]),
+        "reached": _num(previous["reached"]),
+        "share": _pct(previous.get("share")),
+        "units_change": _signed(totals["units"] - previous["units"]),
         "reported_change": _signed(totals["reported"] - previous["reported"]),
-        "complete_change": _signed(totals["complete"] - previous["complete"]),
+        "reached_change": _signed(totals["reached"] - previous["reached"]),
+        "share_change": _points(previous.get("change_pp")),
     }
+
+
+def _points(change) -> str:
+    """A change of a share in words: "+2,5 điểm %", "0,0 điểm %"; "—" when there is nothing to compare."""
+    return "—" if change is None else f"{_signed(change, 1)} điểm %"
 
 
 def _recognitions_context(recognitions: dict | None) -> dict | None:
@@ -273,6 +382,7 @@ def _annual_context(snapshot: dict) -> dict:
     return {
         "totals": _annual_totals(totals),
         "trend": _trend_rows(snapshot.get("trend") or []),
+        "example_note": _example_note(snapshot),
         "reaching": _by_ward(snapshot["reaching_standard"]),
         "ranking": _ranking_rows(snapshot.get("ranking") or []),
         "previous": _previous_year(totals, snapshot["previous_year"]),
@@ -294,13 +404,17 @@ def _annual_parts(snapshot: dict) -> dict:
 
 
 def pdf_context(
-    snapshot: dict, *, number: str = "", place: str = "", signer_title: str = "", issued_on: date | None = None
+    snapshot: dict, *, number: str = "", settings: dict | None = None, issued_on: date | None = None
 ) -> dict:
     """Everything the template shows, already formatted as text (numbers 1.234 and 12,5; dates dd/mm/yyyy).
 
-    No int reaches the template: with USE_THOUSAND_SEPARATOR it would print the year 2026 as "2.026".
+    `settings` are the document's place, addressee, recipients (a list of lines), signer_title and
+    signer_name, as reports.documents.document_settings_for gives them; what is missing takes the
+    defaults of the snapshot's scope. No int reaches the template: with USE_THOUSAND_SEPARATOR it
+    would print the year 2026 as "2.026".
     """
     scope, period = snapshot["scope"], snapshot["period"]
+    document = document_settings(scope, settings)
     line1, line2 = _issuing_body(scope)
     context = {
         "font_dir": FONT_DIR.as_uri(),
@@ -309,7 +423,9 @@ def pdf_context(
         "body_line2": line2,
         "symbol": _symbol(number),
         "doc_symbol": DOC_SYMBOL,
-        "place_date": _place_date((place or "").strip() or scope["city"], issued_on or timezone.localdate()),
+        "place_date": _place_date(document["place"], issued_on or timezone.localdate()),
+        "addressee": _addressee(document["addressee"]),
+        "recipients": document["recipients"],
         "title": report_title(snapshot),
         "scope_line": f"trên địa bàn {lower_first(scope_name(scope))}",
         "is_city": not scope.get("ward"),
@@ -322,9 +438,7 @@ def pdf_context(
         },
         "criteria_set": snapshot.get("criteria_set"),
         "criteria": _criteria_rows(snapshot),
-        # "Phó Chủ tịch", or two lines for a deputy: "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH".
-        "signer_lines": [line.strip().upper() for line in (signer_title or "").splitlines() if line.strip()]
-        or ["CHỦ TỊCH"],
+        **_signature(document),
     }
     if snapshot["kind"] == "monthly":
         context.update(_monthly_context(snapshot))
@@ -334,13 +448,13 @@ def pdf_context(
 
 
 def pdf_bytes(
-    snapshot: dict, *, number: str = "", place: str = "", signer_title: str = "", issued_on: date | None = None
+    snapshot: dict, *, number: str = "", settings: dict | None = None, issued_on: date | None = None
 ) -> bytes:
     """The snapshot as a signed-ready report: A4, NĐ 30/2020 header, numbered parts, signature and recipients."""
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    context = pdf_context(snapshot, number=number, place=place, signer_title=signer_title, issued_on=issued_on)
+    context = pdf_context(snapshot, number=number, settings=settings, issued_on=issued_on)
     with translation.override("vi"):
         html = render_to_string("reports/pdf/summary.html", context)
     font_config = FontConfiguration()

@@ -1,117 +1,51 @@
 """The report as a workbook: one sheet per section of the snapshot, Vietnamese headers, typed cells."""
 
 import io
-from collections.abc import Iterable
-from datetime import date
 
+from django.utils import translation
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from reports.exports.formatting import (
+    EXAMPLE_NOTE,
     LEVEL_NAMES,
     NO_DATA,
+    NOT_REPORTED,
     SCALE_NAMES,
+    STATUS_NAMES,
+    criterion_name,
     gap_numbers,
     missing_by_number,
+    missing_text,
     month_label,
     report_title,
     scope_name,
+    status_name,
 )
-
-INT, PCT, SIGNED, DATE, TEXT = "int", "pct", "signed", "date", "text"
-FORMATS = {INT: "#,##0", PCT: "0.0%", SIGNED: "+#,##0;-#,##0;0", DATE: "dd/mm/yyyy"}
-MIN_WIDTH, MAX_WIDTH = 6, 60
-BOLD = Font(bold=True)
-
-
-def _criterion_cell(number):
-    """A criterion number is an identifier stored as text; plain digits become an int cell."""
-    text = str(number)
-    return int(text) if text.isdigit() else text
-
-
-def _ratio(part, whole) -> float | None:
-    return part / whole if whole else None
-
-
-def _date(iso: str | None) -> date | None:
-    return date.fromisoformat(iso) if iso else None
-
-
-def _capped_note(shown: int, count: int) -> list:
-    return ["", f"Danh sách chỉ liệt kê {shown:,} trên {count:,} đơn vị".replace(",", ".")]
-
-
-# --- writing a sheet ---------------------------------------------------------------------------------------
-
-
-def _shown_length(value, kind: str) -> int:
-    if value is None:
-        return 0
-    if kind == DATE or isinstance(value, date):
-        return 10
-    if kind == PCT and isinstance(value, int | float):
-        return 6
-    if isinstance(value, int | float):
-        return len(f"{value:+,}" if kind == SIGNED else f"{value:,}")
-    return max(len(line) for line in str(value).splitlines() or [""])
-
-
-def _write_sheet(
-    wb: Workbook,
-    title: str,
-    columns: list[tuple[str, str]],
-    rows: Iterable[list],
-    total: list | None = None,
-    notes: Iterable[list] = (),
-) -> None:
-    """One table: a bold frozen header, typed cells with number formats, then a bold total and notes.
-
-    A value's kind comes from its column, unless the row gives a (value, kind) pair for that cell.
-    """
-    ws = wb.create_sheet(title)
-    widths = [len(header) for header, _kind in columns]
-    ws.append([header for header, _kind in columns])
-    for cell in ws[1]:
-        cell.font = BOLD
-        cell.alignment = Alignment(vertical="center")
-
-    def put(values: list, bold: bool = False, measure: bool = True) -> None:
-        ws.append([v[0] if isinstance(v, tuple) else v for v in values])
-        for i, (cell, value) in enumerate(zip(ws[ws.max_row], values, strict=False)):
-            kind = value[1] if isinstance(value, tuple) else (columns[i][1] if i < len(columns) else TEXT)
-            raw = value[0] if isinstance(value, tuple) else value
-            if kind in FORMATS and raw is not None and not isinstance(raw, str):
-                cell.number_format = FORMATS[kind]
-            if bold:
-                cell.font = BOLD
-            if measure and i < len(widths):
-                widths[i] = max(widths[i], _shown_length(raw, kind))
-
-    for row in rows:
-        put(row)
-    if total is not None:
-        put(total, bold=True)
-    notes = list(notes)
-    if notes:
-        ws.append([])
-        for row in notes:  # notes spill over empty cells to the right: they set no width
-            put(row, measure=False)
-    for i, width in enumerate(widths, start=1):
-        letter = get_column_letter(i)
-        ws.column_dimensions[letter].width = min(max(width + 2, MIN_WIDTH), MAX_WIDTH)
-        if width + 2 > MAX_WIDTH:  # long names wrap inside the capped column
-            for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.freeze_panes = "A2"
-
+from reports.exports.sheets import (
+    DATE,
+    DATETIME,
+    INT,
+    NO,
+    PCT,
+    POINTS,
+    SIGNED,
+    TEXT,
+    YES,
+    as_date,
+    capped_note,
+    clean,
+    criterion_cell,
+    fraction,
+    local_datetime,
+    ratio,
+    write_sheet,
+)
 
 # --- sheets of both reports --------------------------------------------------------------------------------
 
 
 def _summary_sheet(wb: Workbook, rows: list[list]) -> None:
-    _write_sheet(wb, "Tổng hợp", [("Nội dung", TEXT), ("Giá trị", TEXT)], rows)
+    write_sheet(wb, "Tổng hợp", [("Nội dung", TEXT), ("Giá trị", TEXT)], rows)
 
 
 def _scope_rows(snapshot: dict) -> list[list]:
@@ -130,21 +64,25 @@ def _scope_rows(snapshot: dict) -> list[list]:
     return rows
 
 
-def _criteria_sheet(wb: Workbook, snapshot: dict, previous_header: str) -> None:
-    """Per criterion: units meeting it, units assessed, the share, the figure compared and the change."""
+def _criteria_sheet(wb: Workbook, snapshot: dict, compared: str) -> None:
+    """Per criterion: units meeting it and assessed, the share, the same for the period compared, and the
+    change in percentage points; a criterion whose threshold is an example is marked "(*)", with the note."""
     rows = [
         [
-            _criterion_cell(c["number"]),
-            c["name"],
-            (c["met"], INT),
-            (c["assessed"], INT),
-            (_ratio(c["met"], c["assessed"]), PCT),
-            (c["previous"], INT),
-            (c["change"], SIGNED),
+            criterion_cell(c["number"]),
+            criterion_name(c),
+            c["met"],
+            c["assessed"],
+            fraction(c.get("share")),
+            c.get("previous_met"),
+            c.get("previous_assessed"),
+            fraction(c.get("previous_share")),
+            c.get("change_pp"),
         ]
         for c in snapshot.get("criteria") or []
     ]
-    _write_sheet(
+    notes = [["", EXAMPLE_NOTE]] if (snapshot.get("criteria_set") or {}).get("has_examples") else []
+    write_sheet(
         wb,
         "Tiêu chí",
         [
@@ -153,21 +91,26 @@ def _criteria_sheet(wb: Workbook, snapshot: dict, previous_header: str) -> None:
             ("Số đạt", INT),
             ("Số đánh giá", INT),
             ("Tỷ lệ đạt", PCT),
-            (previous_header, INT),
-            ("Tăng/giảm", SIGNED),
+            (f"Số đạt {compared}", INT),
+            (f"Số đánh giá {compared}", INT),
+            (f"Tỷ lệ đạt {compared}", PCT),
+            ("Tăng/giảm (điểm %)", POINTS),
         ],
         rows,
+        notes=notes,
     )
 
 
-def _units_sheet(wb: Workbook, title: str, unit_list: dict) -> None:
+def _units_sheet(wb: Workbook, title: str, unit_list: dict, note: str = "") -> None:
     """A list of units with their ward, and the exact count when the names were capped."""
     units = unit_list.get("units") or []
     count = unit_list.get("count", len(units))
     notes = [["", "Tổng số đơn vị", (count, INT)]]
     if count > len(units):
-        notes.append(_capped_note(len(units), count))
-    _write_sheet(
+        notes.append(capped_note(len(units), count))
+    if note:
+        notes.append(["", note])
+    write_sheet(
         wb,
         title,
         [("STT", INT), ("Thôn/Tổ dân phố", TEXT), ("Phường/xã", TEXT)],
@@ -176,46 +119,70 @@ def _units_sheet(wb: Workbook, title: str, unit_list: dict) -> None:
     )
 
 
+def _definitions_sheet(wb: Workbook, kind: str) -> None:
+    """ "Cách tính": each figure of the report with the words that define it, in Vietnamese, as on the
+    report's page (reports.summaries.figure_definitions: the docstrings of the functions that count)."""
+    from reports.summaries import figure_definitions  # the summaries read models: import when writing
+
+    with translation.override("vi"):
+        rows = [[d["label"], d["words"]] for d in figure_definitions(kind)]
+    write_sheet(wb, "Cách tính", [("Số liệu", TEXT), ("Cách tính", TEXT)], rows)
+
+
 # --- sheets of the monthly report --------------------------------------------------------------------------
 
 
-def _returned(snapshot: dict) -> int:
-    """Reports returned for correction, over all wards (the snapshot's totals do not carry them)."""
-    return sum(r["returned"] for r in snapshot.get("reporting") or [])
-
-
 def _monthly_summary_rows(snapshot: dict) -> list[list]:
-    """The month's dates, then units reported, approved, returned, meeting the standard, late, and the changes."""
+    """The month's dates and state, the period compared, then units reported (on time, late), not reported
+    (returned), approved, meeting the standard, the changes and the tasks."""
     period, totals = snapshot["period"], snapshot["totals"]
+    as_of = period.get("as_of")  # only while the period is open
     rows = [
         ["Kỳ báo cáo", f"Tháng {period['number']:02d}/{period['year']}"],
-        ["Từ ngày", (_date(period["start"]), DATE)],
-        ["Đến ngày", (_date(period["end"]), DATE)],
-        ["Hạn nhập số liệu", (_date(period["deadline"]), DATE)],
-        ["Kỳ so sánh", month_label(snapshot.get("previous_period")) or NO_DATA],
+        ["Từ ngày", (as_date(period["start"]), DATE)],
+        ["Đến ngày", (as_date(period["end"]), DATE)],
+        ["Hạn nhập số liệu", (as_date(period["deadline"]), DATE)],
+    ]
+    if as_of:
+        rows += [
+            ["Số liệu tính đến ngày", (as_date(as_of), DATE)],
+            ["Tình trạng kỳ báo cáo", "Chưa hết hạn nhập số liệu: số liệu còn có thể thay đổi"],
+        ]
+    else:
+        rows.append(["Tình trạng kỳ báo cáo", "Đã hết hạn nhập số liệu"])
+    rows.append(["Kỳ so sánh", month_label(snapshot.get("previous_period")) or NO_DATA])
+    if snapshot.get("compared_as_of"):
+        rows.append(["Kỳ so sánh tính đến ngày", (as_date(snapshot["compared_as_of"]), DATE)])
+    rows += [
         ["Số thôn/TDP", (totals["units"], INT)],
         ["Đã báo cáo", (totals["reported"], INT)],
-        ["Tỷ lệ đã báo cáo", (_ratio(totals["reported"], totals["units"]), PCT)],
+        ["Tỷ lệ đã báo cáo", (ratio(totals["reported"], totals["units"]), PCT)],
+        ["Đúng hạn", (totals["on_time"], INT)],
+        ["Chậm hạn", (totals["late"], INT)],
+        ["Chưa báo cáo", (totals["not_reported"], INT)],
+        ["Trong đó trả lại, đang chỉnh sửa", (totals["returned"], INT)],
         ["Đã duyệt", (totals["approved"], INT)],
-        ["Trả lại", (_returned(snapshot), INT)],
         ["Đạt chuẩn", (totals["complete"], INT)],
-        ["Tỷ lệ đạt chuẩn", (_ratio(totals["complete"], totals["units"]), PCT)],
-        ["Chậm báo cáo", (totals["late"], INT)],
+        ["Tỷ lệ đạt chuẩn", (ratio(totals["complete"], totals["units"]), PCT)],
         ["Mới đạt chuẩn", (snapshot["newly_complete"]["count"], INT)],
         ["Không còn đạt chuẩn", (snapshot["slipped"]["count"], INT)],
     ]
     if snapshot.get("tasks") is not None:
         rows += [
             ["Nhiệm vụ hoàn thành trong kỳ", (snapshot["tasks"]["done"], INT)],
-            ["Nhiệm vụ quá hạn", (snapshot["tasks"]["overdue"], INT)],
+            ["Nhiệm vụ quá hạn chưa hoàn thành", (snapshot["tasks"]["overdue"], INT)],
         ]
     return rows
 
 
+REPORTING_KEYS = ("units", "reported", "on_time", "late", "not_reported", "returned", "approved", "complete")
+
+
 def _reporting_sheet(wb: Workbook, snapshot: dict) -> None:
-    """Per ward: units, reported, approved, returned, meeting the standard and late, then the totals."""
+    """Per ward: units, reported on time and late, not reported (returned among them), approved, meeting the
+    standard, then the totals."""
     totals = snapshot["totals"]
-    _write_sheet(
+    write_sheet(
         wb,
         "Báo cáo",
         [
@@ -223,35 +190,74 @@ def _reporting_sheet(wb: Workbook, snapshot: dict) -> None:
             ("Phường/xã", TEXT),
             ("Số thôn/TDP", INT),
             ("Đã báo cáo", INT),
-            ("Đã duyệt", INT),
+            ("Đúng hạn", INT),
+            ("Chậm hạn", INT),
+            ("Chưa báo cáo", INT),
             ("Trả lại", INT),
+            ("Đã duyệt", INT),
             ("Đạt chuẩn", INT),
-            ("Chậm báo cáo", INT),
         ],
-        [
-            [r["code"], r["name"], r["units"], r["reported"], r["approved"], r["returned"], r["complete"], r["late"]]
-            for r in snapshot.get("reporting") or []
-        ],
-        total=[
-            "",
-            "Tổng cộng",
-            totals["units"],
-            totals["reported"],
-            totals["approved"],
-            _returned(snapshot),
-            totals["complete"],
-            totals["late"],
+        [[r["code"], r["name"], *(r[key] for key in REPORTING_KEYS)] for r in snapshot.get("reporting") or []],
+        total=["", "Tổng cộng", *(totals[key] for key in REPORTING_KEYS)],
+        notes=[
+            ["", "Đúng hạn + Chậm hạn = Đã báo cáo; Đã báo cáo + Chưa báo cáo = Số thôn/TDP"],
+            ["", "Chậm hạn: gửi sau hạn nhập số liệu; Trả lại: báo cáo bị trả lại đang chỉnh sửa (thuộc Chưa báo cáo)"],
         ],
     )
 
 
-def _late_units_sheet(wb: Workbook, late_units: list[str]) -> None:
-    """The units of the ward that have not reported past the deadline."""
-    _write_sheet(
+def _unit_rows(units: list[dict]) -> list[list]:
+    rows = []
+    for i, u in enumerate(units, start=1):
+        counts = u.get("total") is not None
+        rows.append(
+            [
+                i,
+                u["ward"],
+                u["name"],
+                status_name(u["status"]),
+                YES if u.get("approved") else "",
+                local_datetime(u.get("submitted_at")),
+                u.get("met") if counts else None,
+                u.get("total"),
+                missing_text(u.get("missing")) if counts else "",
+                (YES if u.get("complete") else NO) if counts else "",
+            ]
+        )
+    return rows
+
+
+def _units_detail_sheet(wb: Workbook, units: list[dict]) -> None:
+    """Every unit of the period: its state, approval, when it was sent, criteria met and lacking, the standard."""
+    write_sheet(
+        wb,
+        "Từng đơn vị",
+        [
+            ("TT", INT),
+            ("Phường/xã", TEXT),
+            ("Thôn/TDP", TEXT),
+            ("Tình trạng", TEXT),
+            ("Đã duyệt", TEXT),
+            ("Gửi lúc", DATETIME),
+            ("Số tiêu chí đạt", INT),
+            ("Tổng số tiêu chí", INT),
+            ("Còn thiếu", TEXT),
+            ("Đạt chuẩn", TEXT),
+        ],
+        _unit_rows(units),
+        notes=[["", "Tình trạng: " + "; ".join(STATUS_NAMES.values())]],
+    )
+
+
+def _not_reported_sheet(wb: Workbook, units: list[dict]) -> None:
+    """Every unit not reported, with its ward and state (from the per-unit rows: never capped)."""
+    missing = [u for u in units if u["status"] in NOT_REPORTED]
+    write_sheet(
         wb,
         "Chưa báo cáo",
-        [("STT", INT), ("Thôn/Tổ dân phố", TEXT)],
-        [[i, name] for i, name in enumerate(late_units, start=1)],
+        [("STT", INT), ("Phường/xã", TEXT), ("Thôn/Tổ dân phố", TEXT), ("Tình trạng", TEXT)],
+        [[i, u["ward"], u["name"], status_name(u["status"])] for i, u in enumerate(missing, start=1)],
+        notes=[["", "Tổng số đơn vị chưa báo cáo", (len(missing), INT)]],
     )
 
 
@@ -264,7 +270,7 @@ def _gaps_sheet(wb: Workbook, snapshot: dict) -> None:
         counts = [missing.get(n, 0) for n in numbers]
         column_totals = [a + b for a, b in zip(column_totals, counts, strict=True)]
         rows.append([gap["code"], gap["name"], *counts, sum(counts)])
-    _write_sheet(
+    write_sheet(
         wb,
         "Còn thiếu",
         [("Mã", TEXT), ("Phường/xã", TEXT), *((f"TC {n}", INT) for n in numbers), ("Tổng", INT)],
@@ -274,28 +280,71 @@ def _gaps_sheet(wb: Workbook, snapshot: dict) -> None:
     )
 
 
+def _ward_sets_sheet(wb: Workbook, ward_sets: list[dict]) -> None:
+    """Per ward that reported on its own ward-level criteria set: the set, its state, criteria met and lacking."""
+    rows = []
+    for r in ward_sets:
+        counts = r.get("total") is not None
+        rows.append(
+            [
+                r["code"],
+                r["name"],
+                r["set"],
+                r.get("document") or "",
+                status_name(r.get("status")),
+                r.get("met") if counts else None,
+                r.get("total"),
+                missing_text(r.get("missing")) if counts else "",
+                (YES if r.get("complete") else NO) if counts else "",
+            ]
+        )
+    write_sheet(
+        wb,
+        "Tiêu chí phường, xã",
+        [
+            ("Mã", TEXT),
+            ("Phường/xã", TEXT),
+            ("Bộ tiêu chí", TEXT),
+            ("Văn bản ban hành", TEXT),
+            ("Tình trạng", TEXT),
+            ("Số tiêu chí đạt", INT),
+            ("Tổng số tiêu chí", INT),
+            ("Tiêu chí chưa đạt", TEXT),
+            ("Đạt đủ các tiêu chí", TEXT),
+        ],
+        rows,
+    )
+
+
 def _tasks_sheet(wb: Workbook, tasks: dict) -> None:
-    """Per ward: tasks done within the period and tasks overdue, then the totals."""
+    """Per ward: tasks done within the period and tasks overdue at its end, then the totals."""
     rows = tasks.get("by_ward") or []
-    _write_sheet(
+    write_sheet(
         wb,
         "Nhiệm vụ",
         [("Mã", TEXT), ("Phường/xã", TEXT), ("Hoàn thành trong kỳ", INT), ("Quá hạn chưa hoàn thành", INT)],
         [[r["code"], r["name"], r["done"], r["overdue"]] for r in rows],
         total=["", "Tổng cộng", tasks["done"], tasks["overdue"]],
-        notes=[["", "Nhiệm vụ của các phong trào thi đua giao cho phường/xã và thôn/tổ dân phố"]],
+        notes=[
+            ["", "Nhiệm vụ của các phong trào thi đua giao cho phường/xã và thôn/tổ dân phố"],
+            ["", "Quá hạn chưa hoàn thành: tính đến cuối kỳ (kỳ chưa kết thúc: đến hết ngày trước ngày lập báo cáo)"],
+        ],
     )
 
 
 def _monthly_workbook(wb: Workbook, snapshot: dict) -> None:
+    units = snapshot.get("units") or []
+    compared = "Chỉ so sánh các thôn, tổ dân phố có báo cáo được tính ở cả hai tháng"
     _summary_sheet(wb, _scope_rows(snapshot) + _monthly_summary_rows(snapshot))
     _reporting_sheet(wb, snapshot)
-    if snapshot.get("late_units"):
-        _late_units_sheet(wb, snapshot["late_units"])
-    _criteria_sheet(wb, snapshot, "Tháng trước")
-    _units_sheet(wb, "Mới đạt chuẩn", snapshot["newly_complete"])
-    _units_sheet(wb, "Không còn đạt", snapshot["slipped"])
+    _units_detail_sheet(wb, units)
+    _not_reported_sheet(wb, units)
+    _criteria_sheet(wb, snapshot, "tháng trước")
+    _units_sheet(wb, "Mới đạt chuẩn", snapshot["newly_complete"], compared)
+    _units_sheet(wb, "Không còn đạt", snapshot["slipped"], compared)
     _gaps_sheet(wb, snapshot)
+    if snapshot.get("ward_sets"):
+        _ward_sets_sheet(wb, snapshot["ward_sets"])
     if snapshot.get("tasks") is not None:
         _tasks_sheet(wb, snapshot["tasks"])
 
@@ -304,34 +353,35 @@ def _monthly_workbook(wb: Workbook, snapshot: dict) -> None:
 
 
 def _annual_summary_rows(snapshot: dict) -> list[list]:
-    """The year's dates, its units, then reported and meeting the standard in its last month with data."""
-    period, totals = snapshot["period"], snapshot["totals"]
+    """The year's dates, its units, those that reported and those reaching the standard, and the year before."""
+    period, totals, previous = snapshot["period"], snapshot["totals"], snapshot["previous_year"]
     return [
         ["Năm", (period["year"], TEXT)],
-        ["Từ ngày", (_date(period["start"]), DATE)],
-        ["Đến ngày", (_date(period["end"]), DATE)],
-        ["Số thôn/TDP", (totals["units"], INT)],
-        ["Tháng có số liệu gần nhất", month_label(totals.get("month")) or NO_DATA],
-        ["Đã báo cáo", (totals["reported"], INT)],
-        ["Đạt chuẩn", (totals["complete"], INT)],
-        ["Tỷ lệ đạt chuẩn", (_ratio(totals["complete"], totals["units"]), PCT)],
-        ["Đạt chuẩn năm trước", (snapshot["previous_year"]["complete"], INT)],
+        ["Từ ngày", (as_date(period["start"]), DATE)],
+        ["Đến ngày", (as_date(period["end"]), DATE)],
+        ["Số thôn/TDP (tại ngày cuối năm)", (totals["units"], INT)],
+        ["Đã báo cáo trong năm", (totals["reported"], INT)],
+        ["Đạt chuẩn", (totals["reached"], INT)],
+        ["Tỷ lệ đạt chuẩn", (fraction(totals.get("share")), PCT)],
+        ["Đạt chuẩn năm trước", (previous["reached"], INT)],
+        ["Tỷ lệ đạt chuẩn năm trước", (fraction(previous.get("share")), PCT)],
+        ["Tỷ lệ đạt chuẩn tăng/giảm (điểm %)", (previous.get("change_pp"), POINTS)],
     ]
 
 
 def _trend_sheet(wb: Workbook, trend: list[dict]) -> None:
     """Month by month: units reported, meeting the standard, and the share of the reported."""
-    _write_sheet(
+    write_sheet(
         wb,
         "Theo tháng",
         [("Tháng", TEXT), ("Đã báo cáo", INT), ("Đạt chuẩn", INT), ("Tỷ lệ đạt/đã báo cáo", PCT)],
-        [[month_label(t["month"]), t["reported"], t["complete"], _ratio(t["complete"], t["reported"])] for t in trend],
+        [[month_label(t["month"]), t["reported"], t["complete"], ratio(t["complete"], t["reported"])] for t in trend],
     )
 
 
 def _ranking_sheet(wb: Workbook, ranking: list[dict]) -> None:
-    """The wards by rank: units, units meeting the standard and their share."""
-    _write_sheet(
+    """The wards by rank: units, units reaching the standard and their share."""
+    write_sheet(
         wb,
         "Xếp hạng",
         [
@@ -342,27 +392,32 @@ def _ranking_sheet(wb: Workbook, ranking: list[dict]) -> None:
             ("Đạt chuẩn", INT),
             ("Tỷ lệ đạt chuẩn", PCT),
         ],
-        [[r["rank"], r["code"], r["name"], r["units"], r["complete"], r["share"] / 100] for r in ranking],
+        [[r["rank"], r["code"], r["name"], r["units"], r["reached"], fraction(r["share"])] for r in ranking],
     )
 
 
 def _previous_year_sheet(wb: Workbook, snapshot: dict) -> None:
-    """This year against the year before: the month compared, units reported and meeting the standard."""
+    """This year against the year before: units, units that reported, units reaching the standard, the share."""
     totals, previous = snapshot["totals"], snapshot["previous_year"]
     year, before = snapshot["period"]["year"], previous["year"]
-    _write_sheet(
+
+    def counts(label: str, key: str) -> list:
+        return [label, totals[key], previous[key], (totals[key] - previous[key], SIGNED)]
+
+    write_sheet(
         wb,
         "So sánh năm trước",
         [("Nội dung", TEXT), (f"Năm {year}", INT), (f"Năm {before}", INT), ("Tăng/giảm", SIGNED)],
         [
+            counts("Số thôn/TDP (tại ngày cuối năm)", "units"),
+            counts("Đã báo cáo trong năm", "reported"),
+            counts("Đạt chuẩn", "reached"),
             [
-                "Tháng có số liệu",
-                month_label(totals.get("month")) or NO_DATA,
-                month_label(previous.get("month")) or NO_DATA,
-                None,
+                "Tỷ lệ đạt chuẩn (tăng/giảm: điểm %)",
+                (fraction(totals.get("share")), PCT),
+                (fraction(previous.get("share")), PCT),
+                (previous.get("change_pp"), POINTS),
             ],
-            ["Đã báo cáo", totals["reported"], previous["reported"], totals["reported"] - previous["reported"]],
-            ["Đạt chuẩn", totals["complete"], previous["complete"], totals["complete"] - previous["complete"]],
         ],
     )
 
@@ -373,8 +428,8 @@ def _recognitions_sheet(wb: Workbook, recognitions: dict) -> None:
     count = recognitions.get("count", len(units))
     notes = [["", "Tổng số đơn vị được công nhận", (count, INT)]]
     if count > len(units):
-        notes.append(_capped_note(len(units), count))
-    _write_sheet(
+        notes.append(capped_note(len(units), count))
+    write_sheet(
         wb,
         "Danh hiệu",
         [("STT", INT), ("Đơn vị", TEXT), ("Phường/xã", TEXT), ("Danh hiệu", TEXT), ("Quyết định công nhận", TEXT)],
@@ -386,12 +441,12 @@ def _recognitions_sheet(wb: Workbook, recognitions: dict) -> None:
 def _party_cells_sheet(wb: Workbook, party_cells: dict) -> None:
     """Party cells rated at each level and their share of the rated, then the cells and those not rated."""
     by_level, rated, cells = party_cells.get("by_level") or {}, party_cells["rated"], party_cells["cells"]
-    _write_sheet(
+    write_sheet(
         wb,
         "Chi bộ",
         [("Xếp loại", TEXT), ("Số chi bộ", INT), ("Tỷ lệ trên số đã đánh giá", PCT)],
-        [[LEVEL_NAMES.get(level, level), n, _ratio(n, rated)] for level, n in by_level.items()],
-        total=["Đã đánh giá, xếp loại", rated, _ratio(rated, rated)],
+        [[LEVEL_NAMES.get(level, level), n, ratio(n, rated)] for level, n in by_level.items()],
+        total=["Đã đánh giá, xếp loại", rated, ratio(rated, rated)],
         notes=[
             ["Tổng số chi bộ", (cells, INT)],
             ["Chưa đánh giá", (max(cells - rated, 0), INT)],
@@ -403,7 +458,7 @@ def _party_cells_sheet(wb: Workbook, party_cells: dict) -> None:
 def _annual_workbook(wb: Workbook, snapshot: dict) -> None:
     _summary_sheet(wb, _scope_rows(snapshot) + _annual_summary_rows(snapshot))
     _trend_sheet(wb, snapshot.get("trend") or [])
-    _criteria_sheet(wb, snapshot, "Năm trước")
+    _criteria_sheet(wb, snapshot, "năm trước")
     _units_sheet(wb, "Đạt chuẩn", snapshot["reaching_standard"])
     _ranking_sheet(wb, snapshot.get("ranking") or [])
     _previous_year_sheet(wb, snapshot)
@@ -414,11 +469,13 @@ def _annual_workbook(wb: Workbook, snapshot: dict) -> None:
 
 
 def xlsx_bytes(snapshot: dict) -> bytes:
-    """The snapshot as a workbook, one sheet per section, Vietnamese headers, typed cells.
+    """The snapshot as a workbook, one sheet per section, Vietnamese headers, typed cells, and last the sheet
+    "Cách tính" defining every figure.
 
     Sections None in the snapshot (tasks; recognitions, party cells: a snapshot built before they were
-    recorded) have no sheet; otherwise they get "Nhiệm vụ", "Danh hiệu" and "Chi bộ". Late units get a
-    sheet "Chưa báo cáo" only when there are some (ward scope, past the deadline).
+    recorded) have no sheet; otherwise they get "Nhiệm vụ", "Danh hiệu" and "Chi bộ". A monthly workbook names
+    every unit ("Từng đơn vị") and every unit not reported ("Chưa báo cáo"), and has "Tiêu chí phường, xã"
+    when wards reported on their own criteria set.
     """
     wb = Workbook()
     wb.remove(wb.active)
@@ -428,8 +485,9 @@ def xlsx_bytes(snapshot: dict) -> bytes:
         _annual_workbook(wb, snapshot)
     else:
         raise ValueError(f"unknown report kind {snapshot['kind']!r}")
+    _definitions_sheet(wb, snapshot["kind"])
     wb.properties.creator = wb.properties.lastModifiedBy = "kieumau-portal"
-    wb.properties.title = report_title(snapshot)
+    wb.properties.title = clean(report_title(snapshot))
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -1,14 +1,16 @@
 """The one number field of every form: it reads numbers as Vietnamese officials write them."""
 
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from django import forms
+from django.template import Context, Template
 from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from portal.numbers import NumberField, number_input, parse_number
+from portal.numbers import NumberField, number_input, parse_number, percent, percent_of, round_half_up
 
 
 @pytest.fixture(autouse=True)
@@ -128,3 +130,89 @@ def test_every_stored_number_reads_back_unchanged(value, language):
     with translation.override(language):
         assert parse_number(number_input(value)) == value
         assert NumberField(required=False).clean(number_input(value)) == value
+
+
+# --- shares: one format everywhere ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("part", "whole", "shown"),
+    [
+        (17, 100, "17,0 %"),
+        (1, 8, "12,5 %"),
+        (1, 2, "50,0 %"),
+        (3, 3, "100,0 %"),
+        (0, 7, "0,0 %"),
+        (1, 3, "33,3 %"),
+        (2, 3, "66,7 %"),
+        (1, 16, "6,3 %"),  # 6,25: half up, never half to even
+        (1, 80, "1,3 %"),  # 1,25
+        (12_345, 1, "1.234.500,0 %"),
+        (5, 0, "—"),
+        (5, None, "—"),
+        (None, 5, "—"),
+    ],
+)
+def test_a_share_is_written_with_one_decimal_and_a_space_before_the_sign(part, whole, shown):
+    with translation.override("vi"):
+        assert percent(part, whole) == shown
+
+
+def test_a_share_follows_the_interface_language_like_every_other_number():
+    with translation.override("en"):
+        assert percent(1, 8) == "12.5 %"
+        assert percent(12_345, 1) == "1,234,500.0 %"
+    assert percent(1, 3, places=2) == "33.33 %"  # the test module's English
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (17.04, "17,0 %"),
+        (Decimal("17.05"), "17,1 %"),
+        (0.15, "0,2 %"),  # the float as written, not 0.1499999… in binary
+        (Fraction(1, 3) * 100, "33,3 %"),
+        (100, "100,0 %"),
+        (Decimal("-2.25"), "-2,3 %"),
+        (None, "—"),
+    ],
+)
+def test_a_share_already_in_percent_is_written_the_same_way(value, shown):
+    with translation.override("vi"):
+        assert percent_of(value) == shown
+
+
+def test_the_share_is_rounded_once_from_its_exact_value():
+    # 12.449 of 100.000 is 12,449 %: 12,4 %. Rounded twice (12,45, then 12,5) it would read 12,5 %.
+    with translation.override("vi"):
+        assert percent(12_449, 100_000) == "12,4 %"
+        assert percent(1_249, 10_000) == "12,5 %"
+    assert round_half_up(Fraction(12_449, 1_000), 1) == Decimal("12.4")
+    assert round_half_up(Decimal("0.625"), 2) == Decimal("0.63")
+    assert str(round_half_up(-0.04, 1)) == "0.0"  # no "-0,0 %"
+
+
+def test_shares_have_template_filters():
+    template = Template("{% load portal %}{{ part|percent:whole }} · {{ share|percent_of }} · {{ none|percent_of }}")
+    with translation.override("vi"):
+        text = template.render(Context({"part": 1, "whole": 8, "share": 17.04, "none": None}))
+    assert text == "12,5 % · 17,0 % · —"
+
+
+@given(
+    st.integers(min_value=0, max_value=10**6),
+    st.integers(min_value=1, max_value=10**6),
+    st.integers(min_value=0, max_value=3),
+)
+def test_every_share_is_the_exact_share_rounded_half_up(part, whole, places):
+    with translation.override("vi"):
+        shown = percent(part, whole, places=places)
+    number, sign = shown.rsplit(" ", 1)
+    assert sign == "%"
+    if places:
+        assert len(number.rpartition(",")[2]) == places
+    else:
+        assert "," not in number
+    exact = Fraction(100 * part, whole) * 10**places
+    expected = Fraction(int(exact + Fraction(1, 2)), 10**places)  # half up, on the exact value
+    assert Fraction(parse_number(number)) == expected

@@ -28,7 +28,7 @@ def test_dashboard_figures_count_reported_results_only(client, city_leader, ward
     row = next(r for r in response.context["rows"] if r["ward"] == ward_a) if "rows" in response.context else None
     page_rows = list(response.context["page"])
     row = next(r for r in page_rows if r["ward"] == ward_a)
-    assert (row["units"], row["reported"], row["complete"], row["late"]) == (2, 1, 1, 1)
+    assert (row["units"], row["reported"], row["complete"], row["not_reported"], row["late"]) == (2, 1, 1, 1, 0)
     shares = {s["criterion"].number: (s["met"], s["assessed"]) for s in response.context["shares"]}
     assert shares == {"I": (1, 1), "II": (1, 1), "III": (1, 1)}
 

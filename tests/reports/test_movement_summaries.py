@@ -6,6 +6,8 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.template.loader import render_to_string
+from django.utils import translation
 
 from campaigns.movement.models import Campaign, Recognition, Task
 from campaigns.results import periods
@@ -25,12 +27,13 @@ def at(*args) -> datetime:
 
 @pytest.fixture
 def tasks(city, ward_a, ward_b, months):
-    """November 2026 (1–30/11), times in Asia/Ho_Chi_Minh:
+    """November 2026 (1–30/11), times in Asia/Ho_Chi_Minh; every task recorded on 01/01/2026:
 
     ward_a: done 05/11 ✓; done 31/10 23:30 ✗ (October); done 30/11 23:30 ✓; done 01/12 00:30 ✗ (December,
             though still 30/11 in UTC); open due 30/11 → overdue; in progress due 01/12 → not yet;
             open due 20/11 of another city's campaign ✗.
-    ward_b: open due 15/10 → overdue; cancelled due 01/10 ✗; done 10/11 though due 15/10 ✓ (not overdue).
+    ward_b: open due 15/10 → overdue; cancelled due 01/10 ✗; done 10/11 though due 15/10 ✓ (not overdue at
+            the end of November, overdue at the end of October).
     ward_c: only a task due in 2027.
     """
     campaign = Campaign.objects.create(
@@ -62,6 +65,9 @@ def tasks(city, ward_a, ward_b, months):
     task(ward_b, date(2026, 10, 1), T.CANCELLED)
     task(ward_b, date(2026, 10, 15), T.DONE, at(2026, 11, 10, 8, 0))
     task(ward_c, date(2027, 1, 15))
+    # Recorded when the campaign began (the clock is frozen in November): a month's overdue figure leaves out
+    # tasks recorded after it.
+    Task.objects.update(created_at=at(2026, 1, 1, 8, 0))
 
 
 def test_monthly_tasks_of_the_city(city, tasks, months):
@@ -86,9 +92,25 @@ def test_monthly_tasks_of_one_ward(city, ward_a, tasks, months):
 
 
 def test_monthly_tasks_of_october(city, tasks, months):
-    """In October: the task done 31/10 late evening; overdue: ward_b's task due 15/10 is still open."""
+    """In October: done, the task done 31/10 late evening; overdue at the end of October, ward_b's two tasks
+    due 15/10: the one still open and the one done on 10/11, after the period's end."""
     snap = monthly_snapshot(city=city, ward=None, period=months[10], today=date(2026, 11, 10))
-    assert (snap["tasks"]["done"], snap["tasks"]["overdue"]) == (1, 1)
+    assert snap["tasks"] == {
+        "done": 1,
+        "overdue": 2,
+        "by_ward": [
+            {"code": "16417", "name": "Phường Đông Quang", "done": 0, "overdue": 2},
+            {"code": "14797", "name": "Phường Hạc Thành", "done": 1, "overdue": 0},
+        ],
+    }
+
+
+def test_overdue_tasks_leave_out_those_recorded_after_the_period(city, ward_b, tasks, months):
+    late = Task.objects.get(ward=ward_b, status=T.OPEN)
+    Task.objects.filter(pk=late.pk).update(created_at=at(2026, 11, 1, 9, 0))  # recorded in November
+    october = monthly_snapshot(city=city, ward=None, period=months[10], today=date(2026, 11, 10))
+    november = monthly_snapshot(city=city, ward=None, period=months[11], today=date(2026, 12, 10))
+    assert (october["tasks"]["overdue"], november["tasks"]["overdue"]) == (1, 2)
 
 
 def test_monthly_tasks_when_there_are_none(city, ward_a, months):
@@ -211,5 +233,11 @@ def test_snapshots_are_json_and_render(city, tasks, recognitions, ratings, month
     for snap in (monthly, annual):
         assert json.loads(json.dumps(snap)) == snap  # stored on the Report as is
         assert xlsx_bytes(snap).startswith(b"PK")
+        with translation.override("vi"):
+            html = render_to_string("reports/pdf/summary.html", pdf_context(snap))
+        assert ("Thực hiện nhiệm vụ phong trào thi đua" in html) == (snap["kind"] == "monthly")
+    assert "3 nhiệm vụ; 2 nhiệm vụ quá hạn chưa hoàn thành tính đến cuối kỳ" in render_to_string(
+        "reports/pdf/_monthly.html", pdf_context(monthly)
+    )
     assert pdf_context(annual)["parts"] == {"ranking": "IV", "compare": "V", "recognitions": "VI", "party_cells": "VII"}
     assert annual == annual_snapshot(city=city, ward=None, period=year_period(2026), today=date(2027, 1, 10))

@@ -39,54 +39,74 @@ def province(city, ward_a, ward_b, hood_a, hood_b, months):
 
 def test_monthly_summary_of_the_city(city, province, months):
     snap = monthly_snapshot(city=city, ward=None, period=months[11], today=date(2026, 12, 10))
-    assert snap["totals"] == {"units": 4, "reported": 2, "approved": 1, "complete": 1, "late": 2}
+    assert snap["totals"] == {
+        "units": 4,
+        "reported": 2,
+        "on_time": 2,
+        "late": 0,
+        "not_reported": 2,
+        "returned": 1,
+        "approved": 1,
+        "complete": 1,
+    }
     assert snap["reporting"] == [  # in Vietnamese alphabetical order: Đ sorts with D
         {
             "code": "16417",
             "name": "Phường Đông Quang",
             "units": 1,
             "reported": 0,
-            "approved": 0,
+            "on_time": 0,
+            "late": 0,
+            "not_reported": 1,
             "returned": 1,
+            "approved": 0,
             "complete": 0,
-            "late": 1,
         },
         {
             "code": "14797",
             "name": "Phường Hạc Thành",
             "units": 3,
             "reported": 2,
-            "approved": 1,
+            "on_time": 2,
+            "late": 0,
+            "not_reported": 1,
             "returned": 0,
+            "approved": 1,
             "complete": 1,
-            "late": 1,
         },
     ]
-    assert [(c["number"], c["met"], c["assessed"], c["previous"], c["change"]) for c in snap["criteria"]] == [
-        ("I", 2, 2, 3, -1),
-        ("II", 1, 2, 2, -1),
-        ("III", 2, 2, 3, -1),
+    # Shares of the assessed units, compared in percentage points: criterion II went from 2/3 to 1/2.
+    assert [
+        (c["number"], c["met"], c["assessed"], c["previous_met"], c["previous_assessed"]) for c in snap["criteria"]
+    ] == [
+        ("I", 2, 2, 3, 3),
+        ("II", 1, 2, 2, 3),
+        ("III", 2, 2, 3, 3),
     ]
+    assert [round(c["change_pp"], 2) for c in snap["criteria"]] == [0.0, -16.67, 0.0]
+    # Compared over units whose reports count in both months: hood_b's November report was returned.
     assert snap["newly_complete"] == {"count": 1, "units": [{"name": "Tổ dân phố 2", "ward": "Phường Hạc Thành"}]}
-    assert snap["slipped"]["count"] == 2
-    assert {u["name"] for u in snap["slipped"]["units"]} == {"Tổ dân phố Đình Hương 1", "Tổ dân phố Đông Cương 3"}
+    assert snap["slipped"] == {"count": 1, "units": [{"name": "Tổ dân phố Đình Hương 1", "ward": "Phường Hạc Thành"}]}
     assert snap["gaps"] == [
         {"code": "16417", "name": "Phường Đông Quang", "missing": {}},
         {"code": "14797", "name": "Phường Hạc Thành", "missing": {"II": 1}},
     ]
-    assert snap["late_units"] == []  # names are listed in a ward's own report
+    assert snap["not_reported"]["count"] == 2
+    assert {u["status"] for u in snap["units"]} == {"on_time", "returned", "draft"}
 
 
-def test_monthly_summary_of_one_ward_names_the_late_units(city, ward_a, province, months):
+def test_monthly_summary_of_one_ward_names_the_units_not_reported(city, ward_a, province, months):
     snap = monthly_snapshot(city=city, ward=ward_a, period=months[11], today=date(2026, 12, 10))
     assert snap["totals"]["units"] == 3
-    assert snap["late_units"] == ["Tổ dân phố 3"]
+    assert snap["not_reported"] == {"count": 1, "units": [{"name": "Tổ dân phố 3", "ward": "Phường Hạc Thành"}]}
     assert [r["code"] for r in snap["reporting"]] == ["14797"]
 
 
 def test_nobody_is_late_before_the_deadline(city, province, months):
     snap = monthly_snapshot(city=city, ward=None, period=months[11], today=date(2026, 12, 1))
     assert snap["totals"]["late"] == 0
+    assert snap["period"]["closed"] is False
+    assert snap["period"]["as_of"] == "2026-12-01"
 
 
 def test_annual_summary(city, province, months):
@@ -96,18 +116,33 @@ def test_annual_summary(city, province, months):
     assert trend[str(months[10].label)] == (3, 2)
     assert trend[str(months[11].label)] == (2, 1)
     assert len(snap["trend"]) == 12
-    assert snap["totals"] == {"units": 4, "month": str(months[11].label), "reported": 2, "complete": 1}
-    assert snap["reaching_standard"] == {"count": 1, "units": [{"name": "Tổ dân phố 2", "ward": "Phường Hạc Thành"}]}
-    assert [(r["rank"], r["code"], r["complete"], r["share"]) for r in snap["ranking"]] == [
-        (1, "14797", 1, 33.3),
-        (2, "16417", 0, 0.0),
+    # Each unit's latest report of the year that counts: hood_a November (misses II), Tổ 2 November (meets
+    # all), hood_b October (its November report was returned), Tổ 3 none.
+    assert snap["totals"] == {"year": 2026, "units": 4, "reported": 3, "reached": 2, "share": 50.0}
+    assert snap["reaching_standard"] == {
+        "count": 2,
+        "units": [
+            {"name": "Tổ dân phố Đông Cương 3", "ward": "Phường Đông Quang"},
+            {"name": "Tổ dân phố 2", "ward": "Phường Hạc Thành"},
+        ],
+    }
+    assert [(r["rank"], r["code"], r["reached"], round(r["share"], 1)) for r in snap["ranking"]] == [
+        (1, "16417", 1, 100.0),
+        (2, "14797", 1, 33.3),
     ]
     assert snap["previous_year"] == {
         "year": 2025,
-        "month": str(Period.objects.get(kind=Period.Kind.MONTH, year=2025, number=11).label),
+        "units": 4,
         "reported": 1,
-        "complete": 1,
+        "reached": 1,
+        "share": 25.0,
+        "change_pp": 25.0,
     }
+    assert [(c["number"], c["met"], c["assessed"]) for c in snap["criteria"]] == [
+        ("I", 3, 3),
+        ("II", 2, 3),
+        ("III", 3, 3),
+    ]
 
 
 def test_building_twice_gives_the_same_snapshot(city, province, months):

@@ -5,14 +5,14 @@ from datetime import date
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
 from campaigns.movement.models import Recognition
 from campaigns.movement.permissions import cities_deciding
 from campaigns.movement.services.history import history_value
 from campaigns.movement.services.ratings import check_year
-from campaigns.results.models import Period, Submission
+from campaigns.results import figures
 from portal import scope
 from portal.models import HistoryEntry, history_record
 from wards.models import Neighbourhood, Ward
@@ -21,28 +21,15 @@ RECOGNITION_TITLE = "Thôn, tổ dân phố kiểu mẫu"
 
 
 def recognition_candidates(*, city, year: int, title: str = RECOGNITION_TITLE) -> QuerySet[Neighbourhood]:
-    """Neighbourhoods of `city` whose latest approved monthly submission of `year` meets the whole set, with no
-    recognition yet for that year and title; ward by ward, by name. One query.
+    """Neighbourhoods of `city` that reached the standard in `year` (campaigns.results.figures.reached_standard,
+    the same rule as the annual report), with no recognition yet for that year and title; ward by ward, by
+    name. One query.
 
-    Each row carries `last_month` (the number of that month) and `last_submission_id`. A later month that is
-    only submitted or returned does not count: only what the ward leader approved does.
+    Each row carries `last_month` (the number of the month whose report decided it) and `last_submission_id`.
     """
-    latest = Submission.objects.filter(
-        neighbourhood=OuterRef("pk"),
-        period__kind=Period.Kind.MONTH,
-        period__year=year,
-        status=Submission.Status.APPROVED,
-    ).order_by("-period__start", "-pk")
     recognised = Recognition.objects.filter(neighbourhood=OuterRef("pk"), year=year, title=title)
     return (
-        Neighbourhood.objects.current(date(year, 12, 31))
-        .filter(ward__city=city)
-        .annotate(
-            last_complete=Subquery(latest.values("is_complete")[:1]),
-            last_month=Subquery(latest.values("period__number")[:1]),
-            last_submission_id=Subquery(latest.values("pk")[:1]),
-        )
-        .filter(last_complete=True)
+        figures.reached_standard(Ward.objects.filter(city=city), year)
         .exclude(Exists(recognised))
         .select_related("ward")
         .order_by("ward__search_key", "search_key", "pk")

@@ -49,9 +49,10 @@ def months(criteria_set):
 
 @pytest.fixture
 def hoods(ward_a, ward_b, hood_a, hood_b, months):
-    """hood_a: October not complete, November complete, both approved → its latest approved month meets all.
+    """hood_a: October not complete, November complete, both approved → its latest month that counts meets all.
     hood_2: October complete, November approved but not complete → not a candidate.
-    hood_b: October approved but not complete; November complete but only submitted → not a candidate."""
+    hood_b: October approved but not complete; November complete but returned for correction (a report that
+    does not count, as in the annual report) → not a candidate."""
     hood_2 = NeighbourhoodFactory(ward=ward_a, name="Tổ dân phố 2")
     ProfileFactory(neighbourhood=hood_2, year=2026)
     oct_, nov = months[10], months[11]
@@ -60,7 +61,7 @@ def hoods(ward_a, ward_b, hood_a, hood_b, months):
     enter(hood_2, oct_, met=True)
     enter(hood_2, nov, met=False)
     enter(hood_b, oct_, met=False)
-    enter(hood_b, nov, met=True, status=S.SUBMITTED)
+    enter(hood_b, nov, met=True, status=S.RETURNED)
     return {"hood_a": hood_a, "hood_2": hood_2, "hood_b": hood_b}
 
 
@@ -71,7 +72,7 @@ def names(qs):
 # --- candidates and proposals ----------------------------------------------------------------------------------
 
 
-def test_candidates_are_the_units_whose_latest_approved_month_meets_the_whole_set(city, hoods):
+def test_candidates_are_the_units_whose_latest_month_that_counts_meets_the_whole_set(city, hoods):
     candidates = list(recognition_services.recognition_candidates(city=city, year=2026))
     assert names(candidates) == [("Phường Hạc Thành", "Tổ dân phố Đình Hương 1")]
     assert candidates[0].last_month == 11

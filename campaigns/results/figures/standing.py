@@ -1,0 +1,109 @@
+"""Units meeting the standard over time: month to month, and in the year."""
+
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import gettext_noop
+
+from campaigns.results.figures.base import defines
+from campaigns.results.figures.reporting import units_at_year_end
+from campaigns.results.models import Period, Submission, counted_q
+from wards.models import Neighbourhood
+
+
+def _complete_by_unit(submissions: QuerySet) -> dict[int, bool]:
+    return dict(submissions.filter(counted_q()).values_list("neighbourhood_id", "is_complete"))
+
+
+def _predecessors(unit_ids) -> dict[int, set[int]]:
+    through = Neighbourhood.successors.through
+    links = through.objects.filter(to_neighbourhood_id__in=unit_ids).values_list(
+        "to_neighbourhood_id", "from_neighbourhood_id"
+    )
+    preds: dict[int, set[int]] = {}
+    for new, old in links:
+        preds.setdefault(new, set()).add(old)
+    return preds
+
+
+@defines(
+    "changes",
+    gettext_noop("Newly meeting, no longer meeting"),
+    gettext_noop(
+        "Newly meeting the standard: units whose report counts in both periods and meets every criterion now "
+        "but did not before. No longer meeting: the reverse. A unit created by a merge or split is compared "
+        "with the units it replaced (it met the standard before only if all of them that reported did)."
+    ),
+)
+def completion_changes(now: QuerySet, before: QuerySet | None) -> tuple[set[int], set[int]]:
+    """(newly complete ids, slipped ids) between the submissions `before` and `now`."""
+    if before is None:
+        return set(), set()
+    now_complete, before_complete = _complete_by_unit(now), _complete_by_unit(before)
+    preds = _predecessors(now_complete)
+    newly, slipped = set(), set()
+    for unit, complete in now_complete.items():
+        selves = ({unit} | preds.get(unit, set())) & before_complete.keys()
+        if not selves:
+            continue
+        was = all(before_complete[p] for p in selves)
+        if complete and not was:
+            newly.add(unit)
+        elif was and not complete:
+            slipped.add(unit)
+    return newly, slipped
+
+
+@defines(
+    "reached",
+    gettext_noop("Reached the standard in the year"),
+    gettext_noop(
+        "Reached the standard in the year: units of the year (existing on its last day) whose latest monthly "
+        "report of the year that counts meets every criterion of its criteria set. The same rule chooses the "
+        "candidates for the year's title."
+    ),
+)
+def year_standing(wards, year: int) -> QuerySet:
+    """The year's units, each annotated with its latest counted monthly submission of the year:
+    `last_submission_id`, `last_month`, `last_complete` (None when it never reported)."""
+    latest = (
+        Submission.objects.filter(counted_q(), neighbourhood=OuterRef("pk"))
+        .filter(period__kind=Period.Kind.MONTH, period__year=year)
+        .order_by("-period__start", "-pk")
+    )
+    return units_at_year_end(wards, year).annotate(
+        last_submission_id=Subquery(latest.values("pk")[:1]),
+        last_month=Subquery(latest.values("period__number")[:1]),
+        last_complete=Subquery(latest.values("is_complete")[:1]),
+    )
+
+
+def reached_standard(wards, year: int) -> QuerySet:
+    return year_standing(wards, year).filter(last_complete=True)
+
+
+def year_submissions(wards, year: int) -> QuerySet:
+    """The latest counted monthly submission of the year of each of the year's units."""
+    return Submission.objects.filter(
+        pk__in=year_standing(wards, year).filter(last_submission_id__isnull=False).values("last_submission_id")
+    )
+
+
+@defines(
+    "trend",
+    gettext_noop("Month by month"),
+    gettext_noop(
+        "Month by month: the units of each month (see Units) whose report counts, and those of them meeting "
+        "the standard."
+    ),
+)
+def trend(wards, months: list[Period]) -> dict[int, dict]:
+    """Per period id: reported and complete, over each month's own units. One query."""
+    in_force = (Q(neighbourhood__valid_from__isnull=True) | Q(neighbourhood__valid_from__lte=F("period__end"))) & (
+        Q(neighbourhood__valid_to__isnull=True) | Q(neighbourhood__valid_to__gt=F("period__start"))
+    )
+    return {
+        row["period_id"]: row
+        for row in Submission.objects.filter(counted_q(), in_force, period__in=months, neighbourhood__ward__in=wards)
+        .values("period_id")
+        .annotate(reported=Count("id"), complete=Count("id", filter=Q(is_complete=True)))
+        .order_by()
+    }

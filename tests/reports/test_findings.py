@@ -1,0 +1,200 @@
+"""Issue 9: one test per finding of the audit of the monthly and annual reports, each failing before the fix.
+
+Findings 8 (rates rounded before comparison) and 10 (the document's frame) have their tests beside their
+code: tests/campaigns/results/test_exact_rates.py and tests/reports/test_documents.py.
+"""
+
+import hashlib
+import json
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from campaigns.criteria.loading import criteria_set_load_file
+from campaigns.criteria.services import criteria_set_new_version
+from campaigns.movement.models import Campaign, Task
+from campaigns.movement.services import recognitions as recognition_services
+from campaigns.movement.services.tasks import task_complete
+from campaigns.results import services
+from campaigns.results.models import Result, Submission
+from reports.summaries import annual_snapshot, monthly_snapshot
+from tests.factories import NeighbourhoodFactory, ProfileFactory
+from tests.reports.conftest import NEIGHBOURHOOD_SET, enter
+from wards.services import unit_retire
+
+HCM = ZoneInfo("Asia/Ho_Chi_Minh")
+S = Submission.Status
+WARD_SET = NEIGHBOURHOOD_SET.parent / "qd-04-2022-do-thi-van-minh.yaml"
+
+
+def at(*args) -> datetime:
+    return datetime(*args, tzinfo=HCM)
+
+
+def hood(ward, name, **kwargs):
+    unit = NeighbourhoodFactory(ward=ward, name=name, **kwargs)
+    ProfileFactory(neighbourhood=unit, year=2026)
+    return unit
+
+
+def sent(submission, when: datetime, status=S.SUBMITTED):
+    Submission.objects.filter(pk=submission.pk).update(status=status, submitted_at=when)
+
+
+def snapshot_hash(snapshot: dict) -> str:
+    return hashlib.sha256(json.dumps(snapshot, sort_keys=True).encode()).hexdigest()
+
+
+def test_finding_1_late_means_sent_after_the_deadline_and_missing_is_not_late(city, ward_a, months):
+    nov = months[11]  # deadline 05/12/2026
+    on_time, late, missing = hood(ward_a, "Tổ 1"), hood(ward_a, "Tổ 2"), hood(ward_a, "Tổ 3")
+    sent(enter(on_time, nov, met=True), at(2026, 12, 5, 23, 59))
+    sent(enter(late, nov, met=True), at(2026, 12, 8, 9, 0))  # three days after the deadline
+    snap = monthly_snapshot(city=city, ward=ward_a, period=nov, today=date(2026, 12, 20))
+    totals = snap["totals"]
+    assert (totals["on_time"], totals["late"], totals["not_reported"]) == (1, 1, 1)
+    assert {u["name"]: u["status"] for u in snap["units"]} == {"Tổ 1": "on_time", "Tổ 2": "late", "Tổ 3": "none"}
+    assert snap["not_reported"]["units"] == [{"name": missing.name, "ward": ward_a.name}]
+
+
+def test_finding_2_returned_units_are_counted_among_those_not_reported(city, ward_a, months):
+    nov = months[11]
+    for i, status in enumerate([S.APPROVED, S.SUBMITTED, S.RETURNED, S.RETURNED, S.DRAFT]):
+        enter(hood(ward_a, f"Tổ {i}"), nov, met=True, status=status)
+    totals = monthly_snapshot(city=city, ward=ward_a, period=nov, today=date(2026, 12, 20))["totals"]
+    assert totals["units"] == 5
+    assert (totals["reported"], totals["approved"]) == (2, 1)
+    assert (totals["not_reported"], totals["returned"]) == (3, 2)
+    assert totals["reported"] + totals["not_reported"] == totals["units"]
+    assert totals["returned"] <= totals["not_reported"] and totals["approved"] <= totals["reported"]
+
+
+def test_finding_3_change_is_in_points_of_share_and_dash_with_nothing_to_compare(city, ward_a, months):
+    oct_, nov = months[10], months[11]
+    units = [hood(ward_a, f"Tổ {i}") for i in range(4)]
+    for i, unit in enumerate(units):  # October: 3 of 4 meet criterion II (75 %)
+        enter(unit, oct_, met=i < 3)
+    for unit in units[:2]:  # November: 2 of 2 meet it (100 %), half the units reported
+        enter(unit, nov, met=True)
+    rows = {
+        c["number"]: c for c in monthly_snapshot(city=city, ward=None, period=nov, today=date(2026, 12, 20))["criteria"]
+    }
+    assert (rows["II"]["met"], rows["II"]["assessed"], rows["II"]["previous_met"]) == (2, 2, 3)
+    assert rows["II"]["change_pp"] == pytest.approx(25.0)  # the count fell by one; the share rose 25 points
+    first = monthly_snapshot(city=city, ward=None, period=oct_, today=date(2026, 12, 20))
+    assert {c["change_pp"] for c in first["criteria"]} == {None}  # September had nothing: "—"
+
+
+def test_finding_3_an_open_month_is_compared_with_the_same_day_of_the_month_before(city, ward_a, months):
+    oct_, nov = months[10], months[11]
+    units = [hood(ward_a, f"Tổ {i}") for i in range(4)]
+    for i, unit in enumerate(units):  # October: two reports by 25/10, two more on 03/11
+        sent(enter(unit, oct_, met=True), at(2026, 10, 20, 9) if i < 2 else at(2026, 11, 3, 9))
+    sent(enter(units[0], nov, met=True), at(2026, 11, 20, 9))
+    snap = monthly_snapshot(city=city, ward=None, period=nov, today=date(2026, 11, 25))
+    assert snap["compared_as_of"] == "2026-10-25"
+    assert {c["previous_assessed"] for c in snap["criteria"]} == {2}  # not the 4 October ended with
+
+
+def test_finding_4_merged_and_retired_units_are_counted_once_and_follow_their_successor(
+    city, ward_a, months, admin_user
+):
+    oct_, nov = months[10], months[11]
+    old_a, old_b = hood(ward_a, "Tổ 1 cũ"), hood(ward_a, "Tổ 2 cũ")
+    enter(old_a, oct_, met=True)
+    enter(old_b, oct_, met=True)
+    enter(old_a, nov, met=True)  # reported for November before the merge
+    merged = hood(ward_a, "Tổ dân phố mới", valid_from=date(2026, 11, 15))
+    unit_retire(user=admin_user, unit=old_a, on=date(2026, 11, 15), replaced_by=[merged])
+    unit_retire(user=admin_user, unit=old_b, on=date(2026, 11, 15), replaced_by=[merged])
+    enter(merged, nov, met=True)
+    snap = monthly_snapshot(city=city, ward=ward_a, period=nov, today=date(2026, 12, 20))
+    # old_a reported and counts for November; old_b ended without reporting and is not expected to.
+    assert (snap["totals"]["units"], snap["totals"]["reported"], snap["totals"]["not_reported"]) == (2, 2, 0)
+    assert snap["newly_complete"]["count"] == 0  # both units it replaced met the standard in October
+    assert snap["slipped"]["count"] == 0
+    enter(merged, months[12], met=True)
+    year = annual_snapshot(city=city, ward=ward_a, period=_year(2026), today=date(2027, 1, 20))
+    assert year["totals"]["units"] == 1
+    assert year["reaching_standard"]["units"] == [{"name": "Tổ dân phố mới", "ward": ward_a.name}]
+
+
+def test_finding_5_met_and_assessed_count_the_same_units_across_set_versions(
+    city, ward_a, months, criteria_set, admin_user
+):
+    nov = months[11]
+    first = hood(ward_a, "Tổ 1")
+    enter(first, nov, met=True)  # on version 1
+    version_2 = criteria_set_new_version(criteria_set=criteria_set, user=admin_user, effective_from=date(2026, 11, 15))
+    second = hood(ward_a, "Tổ 2")
+    assert enter(second, nov, met=True).criteria_set == version_2
+    snap = monthly_snapshot(city=city, ward=None, period=nov, today=date(2026, 12, 20))
+    for row in snap["criteria"]:
+        assert row["met"] <= row["assessed"] == 2
+
+
+def test_finding_6_a_closed_month_keeps_its_overdue_tasks_when_rebuilt(city, ward_a, months, admin_user):
+    nov = months[11]
+    campaign = Campaign.objects.create(name="Ra quân", city=city, start=date(2026, 1, 1), end=date(2026, 12, 31))
+    late_task = Task.objects.create(
+        campaign=campaign, ward=ward_a, title="Dọn ngõ", start=nov.start, due=date(2026, 11, 20)
+    )
+    Task.objects.create(campaign=campaign, ward=ward_a, title="Treo biển", start=nov.start, due=date(2026, 11, 25))
+    first = monthly_snapshot(city=city, ward=None, period=nov, today=date(2026, 12, 10))
+    assert first["tasks"]["overdue"] == 2
+    with time_machine.travel(at(2026, 12, 12, 9), tick=False):
+        task_complete(user=admin_user, task=late_task)  # done after the month ended: overdue at its end
+    again = monthly_snapshot(city=city, ward=None, period=nov, today=date(2026, 12, 15))
+    assert again["tasks"]["overdue"] == 2
+    with time_machine.travel(at(2026, 12, 16, 9), tick=False):  # recorded after the month, backdated
+        Task.objects.create(campaign=campaign, ward=ward_a, title="Ghi sau", start=nov.start, due=date(2026, 11, 28))
+    third = monthly_snapshot(city=city, ward=None, period=nov, today=date(2026, 12, 20))
+    assert third["tasks"]["overdue"] == 2
+    assert snapshot_hash(first) == snapshot_hash(again) == snapshot_hash(third)
+
+
+def test_finding_7_one_rule_for_reaching_the_standard_in_the_year(city, ward_a, months):
+    approved, submitted, returned = hood(ward_a, "Tổ 1"), hood(ward_a, "Tổ 2"), hood(ward_a, "Tổ 3")
+    enter(approved, months[11], met=True)
+    enter(submitted, months[10], met=False)
+    enter(submitted, months[11], met=True, status=S.SUBMITTED)  # latest month that counts, not yet approved
+    enter(returned, months[10], met=True)
+    enter(returned, months[12], met=False, status=S.RETURNED)  # does not count: October decides
+    year = annual_snapshot(city=city, ward=None, period=_year(2026), today=date(2027, 1, 20))
+    reached = {u["name"] for u in year["reaching_standard"]["units"]}
+    candidates = {h.name for h in recognition_services.recognition_candidates(city=city, year=2026)}
+    assert reached == candidates == {"Tổ 1", "Tổ 2", "Tổ 3"}
+
+
+def test_finding_9_ward_level_sets_reach_the_reports(city, ward_a, hood_a, months):
+    criteria_set_load_file(WARD_SET)
+    nov = months[11]
+    submission = services.submission_for(ward_a, nov)
+    assert submission.criteria_set.level == "ward"
+    rows = []
+    for criterion in submission.criteria_set.criteria.prefetch_related("indicators"):
+        for indicator in criterion.indicators.all():
+            fails = criterion.number in ("2", "4")
+            value = 0 if fails else (1 if indicator.kind == "boolean" else 100)
+            if indicator.comparator in ("<=", "<"):
+                value = 100 if fails else 0
+            rows.append(
+                Result(
+                    submission=submission, indicator=indicator, value=value, is_met=indicator.is_met(value, ward_a.zone)
+                )
+            )
+    Result.objects.bulk_create(rows)
+    services.submission_evaluate(submission)
+    sent(submission, at(2026, 12, 1, 9))
+    snap = monthly_snapshot(city=city, ward=None, period=nov, today=date(2026, 12, 20))
+    [row] = snap["ward_sets"]
+    assert (row["name"], row["status"], row["complete"]) == (ward_a.name, "on_time", False)
+    assert set(row["missing"]) >= {"2", "4"} and row["met"] < row["total"]
+
+
+def _year(year: int):
+    from campaigns.results.models import Period
+
+    return Period.objects.get(kind=Period.Kind.YEAR, year=year)

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from campaigns.criteria.models import CriteriaSet, Criterion, Level
@@ -33,6 +34,15 @@ SORTS = {
     "late": lambda r: -r["late"],
     "not_reported": lambda r: -r["not_reported"],
     "share": lambda r: -(r["complete"] / r["units"] if r["units"] else 0),
+}
+
+
+STATUS_LABELS = {  # a unit's reporting state (campaigns.results.figures.unit_status)
+    "on_time": _lazy("On time"),
+    "late": _lazy("Late"),
+    "returned": _lazy("Returned for correction"),
+    "draft": _lazy("Draft, not sent"),
+    "none": _lazy("Nothing entered"),
 }
 
 
@@ -90,6 +100,9 @@ def city_dashboard(request):
     rows.sort(key=SORTS.get(sort, SORTS["name"]))
     trend = selectors.monthly_trend(shown, period, criteria_set)
     totals = {key: sum(r[key] for r in rows) for key in figures.REPORTING_KEYS}
+    ward_sets = figures.ward_set_rows(shown, period)
+    for row in ward_sets:
+        row["status_label"] = STATUS_LABELS.get(row["status"], row["status"])
     table = request.GET.get("format") == "csv" and request.GET.get("table")
     if table:
         return _export(table, rows, shares, trend, criteria_set, period)
@@ -106,6 +119,7 @@ def city_dashboard(request):
             "shares": shares,
             "trend": trend,
             "totals": totals,
+            "ward_sets": ward_sets,
             "ward_count": len(rows),
             "chart": _chart_data(shares, trend),
             "sets": CriteriaSet.objects.filter(level=Level.NEIGHBOURHOOD),
@@ -159,9 +173,12 @@ def _export(table, rows, shares, trend, criteria_set, period):
                 _("Ward"),
                 _("Neighbourhoods"),
                 _("Reported"),
+                _("On time"),
+                _("Late"),
+                _("Not reported"),
+                _("Returned for correction"),
                 _("Approved"),
                 _("Meets the whole set"),
-                _("Late"),
             ]
             + [f"{_('Criterion')} {c.number}" for c in criteria],
             [
@@ -170,9 +187,12 @@ def _export(table, rows, shares, trend, criteria_set, period):
                     r["ward"].name,
                     r["units"],
                     r["reported"],
+                    r["on_time"],
+                    r["late"],
+                    r["not_reported"],
+                    r["returned"],
                     r["approved"],
                     r["complete"],
-                    r["late"],
                     *r["heat"],
                 ]
                 for r in rows

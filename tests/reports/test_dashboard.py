@@ -70,7 +70,7 @@ def test_every_chart_has_its_csv(client, city_leader, ward_a, hood_a, months):
     wards_csv = client.get(
         reverse("reports:dashboard"), {"period": months[11].pk, "format": "csv", "table": "wards"}
     ).content.decode("utf-8-sig")
-    assert "14797,Phường Hạc Thành,1,1,1,1,0,1,1,1" in wards_csv.replace("\r", "")
+    assert "14797,Phường Hạc Thành,1,1,1,0,0,0,1,1,1,1,1" in wards_csv.replace("\r", "")
 
 
 def test_dashboard_filters_narrow_but_never_widen(client, city_leader, staff_a, ward_a, ward_b, months):

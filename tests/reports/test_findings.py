@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.urls import reverse
 
 from campaigns.criteria.loading import criteria_set_load_file
 from campaigns.criteria.services import criteria_set_new_version
@@ -168,7 +169,7 @@ def test_finding_7_one_rule_for_reaching_the_standard_in_the_year(city, ward_a, 
     assert reached == candidates == {"Tổ 1", "Tổ 2", "Tổ 3"}
 
 
-def test_finding_9_ward_level_sets_reach_the_reports(city, ward_a, hood_a, months):
+def test_finding_9_ward_level_sets_reach_the_reports(city, ward_a, hood_a, months, client, city_leader):
     criteria_set_load_file(WARD_SET)
     nov = months[11]
     submission = services.submission_for(ward_a, nov)
@@ -192,6 +193,12 @@ def test_finding_9_ward_level_sets_reach_the_reports(city, ward_a, hood_a, month
     [row] = snap["ward_sets"]
     assert (row["name"], row["status"], row["complete"]) == (ward_a.name, "on_time", False)
     assert set(row["missing"]) >= {"2", "4"} and row["met"] < row["total"]
+    client.force_login(city_leader)
+    page = client.get(reverse("reports:dashboard"), {"period": nov.pk})
+    assert [w["name"] for w in page.context["ward_sets"]] == [ward_a.name]
+    html = page.content.decode()
+    table = html[html.index('data-testid="ward-sets"') :]
+    assert ward_a.name in table and "2, 4" in table
 
 
 def _year(year: int):

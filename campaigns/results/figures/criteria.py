@@ -47,7 +47,7 @@ def criteria_of(criteria_set: CriteriaSet, extra_numbers=()) -> list[Criterion]:
         "Met and assessed, per criterion: among the units whose report counts, those assessed on the criterion "
         "and those meeting it, each unit against the version of the criteria set it reported on (criteria "
         "of different versions are matched by their number). Share: met ÷ assessed. Change: the share now "
-        "minus the share of the period compared, in percentage points; \u201c\u2014\u201d where either has "
+        "minus the share of the period compared, in percentage points; “—” where either has "
         "nothing assessed. While a period is still open, it is compared with the previous one as it stood "
         "on the same day."
     ),
@@ -133,12 +133,13 @@ def set_used(submissions: QuerySet, period_end: date) -> CriteriaSet | None:
     tie), else the one in force at `period_end`. Its code decides which criteria a report lists."""
     from campaigns.criteria.models import Level
 
-    used = (
+    most_used = (
         submissions.values("criteria_set")
         .annotate(n=Count("id"))
         .order_by("-n", "-criteria_set__version", "criteria_set")
-        .first()
+        .values("criteria_set")[:1]
     )
+    used = CriteriaSet.objects.filter(pk__in=most_used).first()  # one query
     if used:
-        return CriteriaSet.objects.get(pk=used["criteria_set"])
+        return used
     return CriteriaSet.objects.in_force(period_end, Level.NEIGHBOURHOOD).order_by("-version").first()

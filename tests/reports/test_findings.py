@@ -6,6 +6,7 @@ code: tests/campaigns/results/test_exact_rates.py and tests/reports/test_documen
 
 import hashlib
 import json
+import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -205,3 +206,69 @@ def _year(year: int):
     from campaigns.results.models import Period
 
     return Period.objects.get(kind=Period.Kind.YEAR, year=year)
+
+
+def _html(snapshot: dict) -> str:
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from reports.exports import pdf_context
+
+    with translation.override("vi"):
+        html = render_to_string("reports/pdf/summary.html", pdf_context(snapshot))
+    text = re.sub(r"<[^>]*>", " ", re.sub(r"<style.*?</style>", " ", html, flags=re.S))  # the words printed
+    return " ".join(text.split())
+
+
+def test_finding_10_example_thresholds_are_marked_in_the_pdf_and_the_workbook(city, ward_a, hood_a, months):
+    import io
+
+    from openpyxl import load_workbook
+
+    from reports.exports import xlsx_bytes
+
+    enter(hood_a, months[11], met=True)
+    snap = monthly_snapshot(city=city, ward=None, period=months[11], today=date(2026, 12, 20))
+    examples = [c for c in snap["criteria"] if c["example"]]
+    assert examples and snap["criteria_set"]["has_examples"]  # the shipped set has example numbers
+    html = _html(snap)
+    assert f"{examples[0]['name']} (*)" in html and "(*) Ngưỡng đánh giá là số liệu tham khảo" in html
+    sheet = load_workbook(io.BytesIO(xlsx_bytes(snap)))["Tiêu chí"]
+    names = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True) if row[0]]
+    assert f"{examples[0]['name']} (*)" in names
+
+
+def test_finding_10_every_rate_in_one_format(city, ward_a, months):
+    units = [hood(ward_a, f"Tổ {i}") for i in range(6)]
+    enter(units[0], months[11], met=True)  # 1 of 6 reach the standard: 16,7 %
+    for unit in units[1:4]:
+        enter(unit, months[11], met=False)
+    year = annual_snapshot(city=city, ward=None, period=_year(2026), today=date(2027, 1, 20))
+    monthly = monthly_snapshot(city=city, ward=None, period=months[11], today=date(2026, 12, 20))
+    for snap in (year, monthly):
+        rates = re.findall(r"\d[\d.,]*\s?%", _html(snap))
+        assert rates and all(re.fullmatch(r"\d{1,3}(\.\d{3})*,\d %", r) for r in rates), rates
+    assert "16,7 %" in _html(year)
+
+
+def test_finding_11_a_city_workbook_names_every_unit_not_reported_and_has_a_sheet_per_unit(
+    city, ward_a, ward_b, hood_a, hood_b, months
+):
+    import io
+
+    from openpyxl import load_workbook
+
+    from reports.exports import xlsx_bytes
+
+    quiet = hood(ward_b, "Tổ dân phố im lặng")
+    sent(enter(hood_a, months[11], met=False), at(2026, 12, 7, 8))
+    enter(hood_b, months[11], met=True, status=S.RETURNED)
+    snap = monthly_snapshot(city=city, ward=None, period=months[11], today=date(2026, 12, 20))
+    wb = load_workbook(io.BytesIO(xlsx_bytes(snap)))
+    missing = {row[2]: row[3] for row in wb["Chưa báo cáo"].iter_rows(min_row=2, values_only=True) if row[0]}
+    assert missing == {hood_b.name: "Trả lại – đang chỉnh sửa", quiet.name: "Chưa nhập"}
+    units = {row[2]: row for row in wb["Từng đơn vị"].iter_rows(min_row=2, values_only=True) if row[0]}
+    assert set(units) == {hood_a.name, hood_b.name, quiet.name}
+    late = units[hood_a.name]
+    assert (late[1], late[3], late[5].date(), late[9]) == (ward_a.name, "Chậm hạn", date(2026, 12, 7), "Không")
+    assert late[8]  # the criteria it lacks

@@ -48,7 +48,7 @@ def enter(hood, period, *, met: bool, status=Submission.Status.APPROVED, fail=("
                         submission=submission,
                         indicator=indicator,
                         value=value,
-                        is_met=indicator.is_met(value, hood.ward.zone),
+                        is_met=indicator.is_met(services.profile_rate(indicator, profile), hood.ward.zone),
                     )
                 )
                 continue

@@ -1,19 +1,30 @@
 from django.core.management.base import BaseCommand
 
+from portal.management.demo import evidence as evidence_demo
 from portal.management.demo import movement as movement_demo
+from portal.management.demo import reports as reports_demo
 from portal.management.demo import results as results_demo
 from portal.management.demo import units as demo
 
 
 class Command(BaseCommand):
-    help = "Load the demo province (Thanh Hóa) with neighbourhoods, profiles and demo accounts. Safe to run twice."
+    help = (
+        "Load the demo province (Thanh Hóa): neighbourhoods, profiles, a year of results with some evidence, "
+        "the movement, reports built for past periods and the demo accounts. Safe to run twice."
+    )
 
     def handle(self, *args, **options):
         city = demo.load()
         added = results_demo.load()
         self.stdout.write(f"Criteria sets loaded; {added} monthly submissions of results added.")
+        files = evidence_demo.load()
+        self.stdout.write(f"Evidence: {files} files attached.")
         movement = movement_demo.load()
         self.stdout.write(f"Campaigns: {movement['campaigns']} added with {movement['tasks']} tasks.")
+        reports = reports_demo.load()
+        self.stdout.write(f"Reports: {reports['built']} built.")
+        if reports["failed"]:
+            self.stderr.write(f"{reports['failed']} demo reports failed to build; see their page under Báo cáo.")
         self.stdout.write(
             self.style.SUCCESS(f"Demo data loaded: {city.name}, {city.wards.count()} wards and communes.")
         )

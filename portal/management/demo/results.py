@@ -110,9 +110,10 @@ def _fill(submission: Submission, ward: Ward, rng: random.Random, *, chance: flo
         if i.pk in existing:
             continue
         value = services.profile_value(i, profile) if i.source else _value(rng, i, chance)
+        compared = services.profile_rate(i, profile) if i.source else value  # a rate is compared exactly
         new.append(
             Result(
-                submission=submission, indicator=i, value=value, is_met=i.is_met(value, ward.zone), updated_by=author
+                submission=submission, indicator=i, value=value, is_met=i.is_met(compared, ward.zone), updated_by=author
             )
         )
     Result.objects.bulk_create(new)

@@ -12,8 +12,8 @@ sets of ids, never loops over results.
 Words used throughout:
 - a report *counts* when it is submitted or approved (results.models.counted_q);
 - the *build day* (`as_of`) is the day the figures are read; a period is *closed* once its
-  entry deadline has passed or it is locked, and a closed period's figures no longer depend
-  on the build day.
+  entry deadline has passed (or it has ended and is locked), and a closed period's figures no
+  longer depend on the build day.
 """
 
 from campaigns.results.figures.base import (

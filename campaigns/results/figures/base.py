@@ -36,8 +36,9 @@ def defines(key: str, label: str, words: str) -> Callable:
 
 
 def is_closed(period: Period, as_of: date) -> bool:
-    """A period is closed once it is locked or its entry deadline has passed."""
-    return period.is_locked or as_of > period.deadline
+    """A period is closed once its entry deadline has passed, or once it has ended and is locked.
+    A month locked before its last day is still running: its tasks can still fall overdue."""
+    return as_of > period.deadline or (period.is_locked and as_of > period.end)
 
 
 def previous_month(period: Period) -> Period | None:

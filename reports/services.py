@@ -144,31 +144,51 @@ def report_build(*, report_id: int, today: date | None = None) -> Report | None:
 def report_number_set(*, report_id: int, number: str, user) -> Report:
     """The office gives the report its document number ("15/BC-UBND").
 
-    A built report's PDF is rendered again from its stored snapshot with the number (the figures and
-    the date of the build stay); a report still building prints it when it finishes, and rebuilds
-    keep it.
+    A built report's PDF is then rendered again from its stored snapshot by a worker (render_report_pdf:
+    the figures and the date of the build stay); a report still building prints it when it finishes, and
+    rebuilds keep it.
     """
-    from reports.exports import pdf_bytes
+    from reports.tasks import render_report_pdf
 
     number = number.strip()
     with transaction.atomic():
-        report = (
-            Report.objects.select_for_update(of=("self",)).select_related("city", "ward", "period").get(pk=report_id)
-        )
+        report = Report.objects.select_for_update().get(pk=report_id)
         old = report.number
         if number == old:
             return report
         report.number = number
-        fields = ["number"]
-        if report.state == Report.State.DONE and report.snapshot:
-            issued_on = timezone.localdate(report.finished_at) if report.finished_at else timezone.localdate()
-            document = document_settings_for(report.city, report.ward)
-            content = pdf_bytes(report.snapshot, number=number, settings=document, issued_on=issued_on)
-            report.pdf.save(report.pdf.name.rsplit("/", 1)[-1] or "report.pdf", ContentFile(content), save=False)
-            fields.append("pdf")
-        report.save(update_fields=fields)
+        report.save(update_fields=["number"])
         history_record(obj=report, user=user, action="update", changes={"number": [old, number]})
+        if report.state == Report.State.DONE and report.snapshot:
+            transaction.on_commit(lambda: render_report_pdf.delay(report.pk))
     return report
+
+
+def report_pdf_render(*, report_id: int) -> None:
+    """Render a built report's PDF again from its snapshot, with its number and today's settings.
+
+    A snapshot stored before the report's figures changed shape cannot be drawn again: that report is
+    built anew instead (the rebuild keeps its number).
+    """
+    from reports.exports import pdf_bytes
+
+    with transaction.atomic():
+        report = (
+            Report.objects.select_for_update(of=("self",)).select_related("city", "ward", "period").get(pk=report_id)
+        )
+        if report.state != Report.State.DONE or not report.snapshot:
+            return
+        issued_on = timezone.localdate(report.finished_at) if report.finished_at else timezone.localdate()
+        document = document_settings_for(report.city, report.ward)
+        try:
+            content = pdf_bytes(report.snapshot, number=report.number, settings=document, issued_on=issued_on)
+        except (KeyError, TypeError):
+            log.warning("report %s: snapshot of an older shape, building it again", report_id)
+            scope = {"kind": report.kind, "city": report.city, "ward": report.ward, "period": report.period}
+            transaction.on_commit(lambda: report_request(**scope))
+            return
+        report.pdf.save(report.pdf.name.rsplit("/", 1)[-1] or "report.pdf", ContentFile(content), save=False)
+        report.save(update_fields=["pdf"])
 
 
 def document_settings_save(*, city: City, ward: Ward | None, user, values: dict) -> DocumentSettings:

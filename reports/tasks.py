@@ -17,6 +17,11 @@ def build_report(self, report_id: int) -> str:
     return report.state if report else "skipped"
 
 
+@shared_task(acks_late=True)
+def render_report_pdf(report_id: int) -> None:
+    services.report_pdf_render(report_id=report_id)
+
+
 @shared_task
 def build_monthly_reports() -> int:
     return len(services.scheduled_reports(kind=Report.Kind.MONTHLY))

@@ -182,9 +182,12 @@ def test_settings_are_visible_by_scope(city, ward_a, ward_b, staff_a, staff_b, l
 # --- the document number ------------------------------------------------------------------------------------------
 
 
-def test_finding_10_rebuild_keeps_document_number(build, city, november, city_leader, tmp_path):
+def test_finding_10_rebuild_keeps_document_number(
+    build, city, november, city_leader, tmp_path, django_capture_on_commit_callbacks
+):
     first = build(city, november)
-    services.report_number_set(report_id=first.pk, number="15/BC-UBND", user=city_leader)
+    with django_capture_on_commit_callbacks(execute=True):  # a worker renders the PDF again
+        services.report_number_set(report_id=first.pk, number="15/BC-UBND", user=city_leader)
     first.refresh_from_db()
     assert first.number == "15/BC-UBND"
     assert "Số: 15/BC-UBND" in _pdf_text(first, tmp_path)  # the stored PDF is rendered again with it
@@ -195,6 +198,18 @@ def test_finding_10_rebuild_keeps_document_number(build, city, november, city_le
     assert "Số: 15/BC-UBND" in _pdf_text(second, tmp_path)
     third = build(city, november)
     assert third.number == "15/BC-UBND"
+
+
+def test_numbering_a_report_of_an_older_snapshot_shape_builds_it_again(
+    build, city, november, city_leader, django_capture_on_commit_callbacks
+):
+    old = build(city, november)
+    Report.objects.filter(pk=old.pk).update(snapshot={"kind": "monthly", "scope": {}, "totals": {"late": 1}})
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.report_number_set(report_id=old.pk, number="16/BC-UBND", user=city_leader)
+    assert callbacks  # the render was queued after the commit
+    rebuilt = Report.objects.get(kind=old.kind, city=city, ward=None, period=november, is_current=True)
+    assert rebuilt.pk != old.pk and rebuilt.number == "16/BC-UBND" and "units" in rebuilt.snapshot
 
 
 def test_a_rebuild_takes_the_latest_number_when_the_current_report_has_none(build, city, november):

@@ -188,19 +188,16 @@ def _trend(wards, months: list[Period]) -> list[dict]:
     ]
 
 
-def _standing_by_ward(wards, year: int) -> dict[int, dict]:
-    """Per ward id: the year's units, those that reported in the year, and those reaching the standard."""
-    return {
-        row["ward_id"]: row
-        for row in figures.year_standing(wards, year)
-        .values("ward_id")
-        .annotate(
-            units=Count("id"),
-            reported=Count("id", filter=Q(last_submission_id__isnull=False)),
-            reached=Count("id", filter=Q(last_complete=True)),
-        )
-        .order_by()
-    }
+def _standing_by_ward(latest: dict[int, dict]) -> dict[int, dict]:
+    """Per ward id: the year's units, those that reported in the year, and those reaching the standard
+    (figures.year_latest)."""
+    by_ward: dict[int, dict] = {}
+    for unit in latest.values():
+        row = by_ward.setdefault(unit["ward_id"], {"units": 0, "reported": 0, "reached": 0})
+        row["units"] += 1
+        row["reported"] += unit["submission_id"] is not None
+        row["reached"] += unit["complete"] is True
+    return by_ward
 
 
 def _year_totals(year: int, by_ward: dict[int, dict]) -> dict:
@@ -278,11 +275,12 @@ def annual_snapshot(*, city: City, ward: Ward | None, period: Period, today: dat
     """The year's units and those reaching the standard, month by month, the ward ranking, the year before."""
     year = period.year
     wards = _scope_wards(city, ward)
-    now, before = figures.year_submissions(wards, year), figures.year_submissions(wards, year - 1)
+    latest, latest_before = figures.year_latest(wards, year), figures.year_latest(wards, year - 1)
+    now, before = _submissions(latest), _submissions(latest_before)
     criteria_set = figures.set_used(now, period.end)
     criteria = figures.criteria_rows(now, before, criteria_set)
-    by_ward = _standing_by_ward(wards, year)
-    totals, previous = _year_totals(year, by_ward), _year_totals(year - 1, _standing_by_ward(wards, year - 1))
+    by_ward = _standing_by_ward(latest)
+    totals, previous = _year_totals(year, by_ward), _year_totals(year - 1, _standing_by_ward(latest_before))
     return {
         "kind": "annual",
         "scope": _scope(city, ward),
@@ -291,12 +289,18 @@ def annual_snapshot(*, city: City, ward: Ward | None, period: Period, today: dat
         "totals": totals,
         "trend": _trend(wards, figures.months_of(year)),
         "criteria": criteria,
-        "reaching_standard": _unit_list(set(figures.reached_standard(wards, year).values_list("pk", flat=True))),
+        "reaching_standard": _unit_list({unit for unit, row in latest.items() if row["complete"]}),
         "ranking": _ranking(wards, by_ward),
         "previous_year": {**previous, "change_pp": _share(figures.change_pp(_exact(totals), _exact(previous)))},
         "recognitions": _recognitions(wards, year),
         "party_cells": _party_cells(wards, period),
     }
+
+
+def _submissions(latest: dict[int, dict]):
+    from campaigns.results.models import Submission
+
+    return Submission.objects.filter(pk__in=[row["submission_id"] for row in latest.values() if row["submission_id"]])
 
 
 def _exact(totals: dict) -> Fraction | None:

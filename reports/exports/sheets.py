@@ -95,11 +95,14 @@ def write_sheet(
         cell.font = BOLD
         cell.alignment = Alignment(vertical="center")
 
+    next_row = [2]  # counted here: asking openpyxl for the last row walks every cell of the sheet
+
     def put(values: list, bold: bool = False, measure: bool = True) -> None:
-        ws.append([clean(v[0] if isinstance(v, tuple) else v) for v in values])
-        for i, (cell, value) in enumerate(zip(ws[ws.max_row], values, strict=False)):
+        row, next_row[0] = next_row[0], next_row[0] + 1
+        for i, value in enumerate(values):
             kind = value[1] if isinstance(value, tuple) else (columns[i][1] if i < len(columns) else TEXT)
             raw = value[0] if isinstance(value, tuple) else value
+            cell = ws.cell(row=row, column=i + 1, value=clean(raw))
             if isinstance(raw, str):
                 cell.data_type = "s"  # openpyxl takes "=…" for a formula
             elif kind in FORMATS and raw is not None:
@@ -115,7 +118,7 @@ def write_sheet(
         put(total, bold=True)
     notes = list(notes)
     if notes:
-        ws.append([])
+        next_row[0] += 1  # a blank line before the notes
         for row in notes:  # notes spill over empty cells to the right: they set no width
             put(row, measure=False)
     for i, width in enumerate(widths, start=1):

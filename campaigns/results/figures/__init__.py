@@ -53,6 +53,7 @@ from campaigns.results.figures.standing import (
     completion_changes,
     reached_standard,
     trend,
+    year_latest,
     year_standing,
     year_submissions,
 )
@@ -103,6 +104,7 @@ __all__ = [
     "units_in_force",
     "ward_set_rows",
     "year_end",
+    "year_latest",
     "year_standing",
     "year_submissions",
 ]

@@ -13,7 +13,7 @@ from campaigns.results.models import CriterionResult, counted_q
 def _criteria_counts(submissions: QuerySet, code: str) -> dict[str, dict]:
     counts = (
         CriterionResult.objects.filter(submission__in=submissions.filter(counted_q()))
-        .filter(submission__criteria_set__code=code)
+        .filter(submission__criteria_set__in=CriteriaSet.objects.filter(code=code))
         .values("criterion__number")
         .annotate(met=Count("id", filter=Q(is_met=True)), assessed=Count("id"))
         .order_by()
@@ -97,12 +97,12 @@ def criteria_by_ward(submissions: QuerySet, criteria_set: CriteriaSet | None) ->
     by_ward: dict[int, dict[str, dict]] = {}
     for row in (
         CriterionResult.objects.filter(submission__in=submissions.filter(counted_q()))
-        .filter(submission__criteria_set__code=criteria_set.code)
-        .values("submission__neighbourhood__ward_id", "criterion__number")
+        .filter(submission__criteria_set__in=CriteriaSet.objects.filter(code=criteria_set.code))
+        .values("submission__ward_id", "criterion__number")
         .annotate(met=Count("id", filter=Q(is_met=True)), assessed=Count("id"))
         .order_by()
     ):
-        by_ward.setdefault(row["submission__neighbourhood__ward_id"], {})[str(row["criterion__number"])] = {
+        by_ward.setdefault(row["submission__ward_id"], {})[str(row["criterion__number"])] = {
             "met": row["met"],
             "assessed": row["assessed"],
         }

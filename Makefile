@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install run test lint format bench messages clean
+.PHONY: install run test lint format bench messages check-deploy clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,7 +24,7 @@ test: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
-	$(PY) manage.py makemigrations --check --dry-run
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: install
@@ -35,6 +35,10 @@ lint: install
 format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+# manage.py with DEBUG off is production and refuses to start without its environment (README, Deploy);
+# the benchmark and the translation tools are development, run with DEBUG=1 like `make run`.
+bench messages: export DEBUG := 1
 
 # Speed targets, measured on PostgreSQL (DATABASE_URL): fills the synthetic province once, then times.
 BENCH_SIZE ?= --wards 166 --neighbourhoods 4000 --months 36 --indicators 25
@@ -49,6 +53,14 @@ bench: install
 messages: install
 	$(PY) manage.py makemessages --locale vi --locale en --ignore '.venv/*' --no-obsolete
 	$(PY) manage.py compilemessages --ignore '.venv/*'
+
+# `check --deploy` with the production environment of .env.example (HTTPS declared), a random SECRET_KEY and
+# the database and broker URLs that compose.yaml sets; any warning fails. tests/deploy runs the same check.
+check-deploy: install
+	env -i PATH="$$PATH" sh -c 'set -a && . ./.env.example && \
+		SECRET_KEY="$$($(PY) -c "import secrets; print(secrets.token_urlsafe(50))")" && \
+		DATABASE_URL=postgres://kieumau:check@db:5432/kieumau && CELERY_BROKER_URL=redis://redis:6379/0 && \
+		exec $(PY) manage.py check --deploy --fail-level WARNING'
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -109,3 +109,13 @@ def history_record(
         changes=changes or {},
         reason=reason,
     )
+
+
+class Heartbeat(models.Model):
+    """The last sign of life of a process that serves no pages: the Celery worker, beat. Read by /healthz."""
+
+    name = models.CharField(max_length=20, primary_key=True)
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.at:%d/%m/%Y %H:%M:%S}"

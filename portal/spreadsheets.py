@@ -1,42 +1,47 @@
-"""Reading an uploaded .xlsx workbook into rows.
+"""Reading an uploaded .xlsx workbook into rows, as a stream that stops at the first cap; writing text into one.
 
-The file is checked first (portal.uploads): a workbook by its content, unpacking to no more than
-MAX_UNPACKED_BYTES. It is then opened with openpyxl in read-only mode, formulas kept as formulas so that callers
-can refuse them, and read lazily, non-blank rows only. A sheet with more rows than the caller allows is refused
-by counting the rows in its XML before any of them is read into cells.
+Reading: every cap is a setting (UPLOAD_MAX_UNPACKED_BYTES, UPLOAD_MAX_ROWS, UPLOAD_MAX_COLUMNS,
+UPLOAD_MAX_CELL_CHARS), each refusing the file with a message that names it (portal.workbook_limits):
+
+1. the sum of the sizes the zip directory declares (portal.uploads), before anything is unpacked;
+2. while unpacking, since a directory can lie, every part is read through a guard: what all parts yield
+   together, what openpyxl reads of one part at once, and the rows, cells and strings in the bytes it reads;
+3. the shared strings and then the sheet are scanned as a stream before openpyxl reads them: rows (every
+   row, blank or only formatted: the <dimension> a sheet declares can lie), columns, characters of each
+   cell, and the caller's own limit of non-blank rows (TooManyRows);
+4. openpyxl reads the sheet in read-only mode, row by row, counting the rows again as they come, formulas
+   kept as formulas so that callers can refuse them.
+
+Writing: `text_cell_value` / `write_text` put user text into a cell as text, never as a formula, without the
+characters XML cannot carry (portal.text) — every workbook the portal writes uses them.
 """
 
 import io
-import re
 import warnings
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
 from typing import NamedTuple
-from xml.etree.ElementTree import iterparse
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
 
+from portal.text import strip_illegal
 from portal.uploads import XLSX, UploadRule, check_content
 from portal.vietnamese import fold
+from portal.workbook_limits import (
+    NOT_VALID,
+    GuardedZip,
+    Limits,
+    Overflow,
+    SpreadsheetError,
+    TooManyRows,
+    scan_sheet,
+    scan_strings,
+)
 
-# What a workbook may unpack to (sum of the sizes its zip directory declares; zipfile enforces them).
-MAX_UNPACKED_BYTES = 150 * 1024 * 1024
-NOT_VALID = _("The file is not a valid Excel (.xlsx) workbook.")
+__all__ = ["NOT_VALID", "Cell", "Row", "SpreadsheetError", "TooManyRows", "Workbook", "is_blank", "open_xlsx"]
 
-_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
-_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _BATCH = 1000  # rows parsed at a time with openpyxl's warnings silenced
-
-
-class SpreadsheetError(ValueError):
-    """The workbook cannot be read; str(error) is the message for the user."""
-
-
-class TooManyRows(SpreadsheetError):
-    """More non-blank rows than the caller allows; the caller words the message (its limit, its way)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,15 +78,17 @@ def is_blank(value) -> bool:
 class Workbook:
     """An .xlsx upload opened for reading; use it in a `with` block, which closes it."""
 
-    def __init__(self, content: bytes, book) -> None:
-        self._content = content
+    def __init__(self, book, archive: GuardedZip, limits: Limits) -> None:
         self._book = book
+        self._archive = archive
+        self._limits = limits
 
     def __enter__(self) -> "Workbook":
         return self
 
     def __exit__(self, *exc) -> None:
         self._book.close()
+        self._archive.close()
 
     @property
     def keywords(self) -> str:
@@ -96,73 +103,88 @@ class Workbook:
     def rows(self, sheet, *, max_rows: int, max_col: int | None = None) -> Iterator[Row]:
         """The sheet's non-blank rows (of its first `max_col` columns), read lazily.
 
-        Raises TooManyRows, before reading any row when the sheet's XML already holds too many, and
+        Raises, before any row is read into cells, SpreadsheetError at the first cap of the sheet passed
+        (rows, columns, characters of a cell) and TooManyRows for more than `max_rows` non-blank rows;
         SpreadsheetError for a sheet damaged beyond reading.
         """
         path = getattr(sheet, "_worksheet_path", None)
         if path:
-            with zipfile.ZipFile(io.BytesIO(self._content)) as archive:
-                if count_rows(archive, path, max_rows) > max_rows:
-                    raise TooManyRows
+            scan_sheet(self._archive, path, max_rows=max_rows)
         # Read every row the sheet holds, not only those its <dimension> claims: a wrong dimension
         # (some tools write one) would otherwise drop rows without a word.
         sheet.reset_dimensions()
-        return _non_blank(sheet.iter_rows(max_col=max_col), max_rows)
+        return _non_blank(sheet.iter_rows(max_col=max_col), max_rows, self._limits)
 
 
 def open_xlsx(content: bytes, *, not_xlsx: str = NOT_VALID, max_unpacked_bytes: int | None = None) -> Workbook:
-    """The workbook of an upload, or SpreadsheetError with `not_xlsx`, "too large once unpacked" or NOT_VALID."""
-    from openpyxl import load_workbook
+    """The workbook of an upload, or SpreadsheetError: `not_xlsx`, a cap passed (named) or NOT_VALID.
 
-    limit = MAX_UNPACKED_BYTES if max_unpacked_bytes is None else max_unpacked_bytes
+    Its shared strings are scanned against the caps before openpyxl reads them; each sheet is scanned when
+    its rows are asked for (Workbook.rows).
+    """
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.xml.constants import SHARED_STRINGS
+
+    limits = Limits.from_settings()
+    if max_unpacked_bytes is not None:
+        limits = Limits(max_unpacked_bytes, limits.rows, limits.columns, limits.cell_chars)
+    rule = UploadRule(
+        types=(XLSX,),
+        wrong_type=not_xlsx,
+        max_unpacked_bytes=limits.unpacked_bytes,
+    )
     try:
-        check_content("", content, UploadRule(types=(XLSX,), wrong_type=not_xlsx, max_unpacked_bytes=limit))
+        check_content("", content, rule)
     except ValidationError as exc:
         raise SpreadsheetError(exc.messages[0]) from None
+    archive = GuardedZip(io.BytesIO(content), limits)
     try:
         with warnings.catch_warnings():
             # openpyxl warns about styles and extensions it does not read; they do not matter here.
             warnings.simplefilter("ignore")
-            book = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+            reader = ExcelReader(io.BytesIO(content), read_only=True, data_only=False)
+            reader.archive.close()
+            reader.archive = archive  # every part is read through the guard
+            reader.read_manifest()
+            strings = reader.package.find(SHARED_STRINGS)
+            if strings is not None:
+                scan_strings(archive, strings.PartName[1:])
+            reader.read()
+    except Overflow as exc:
+        archive.close()
+        raise SpreadsheetError(exc.message) from None
+    except SpreadsheetError:
+        archive.close()
+        raise
     except Exception:
+        archive.close()
         raise SpreadsheetError(NOT_VALID) from None
-    return Workbook(content, book)
+    return Workbook(reader.wb, archive, limits)
 
 
-def count_rows(archive: zipfile.ZipFile, path: str, limit: int) -> int:
-    """How many rows of the sheet hold something, counting no further than `limit` + 1.
-
-    First a byte count of <row> tags (quick: a file with no more row tags than the
-    limit is within it); only when there are more does it parse the sheet, stopping
-    as soon as the limit is passed, since rows may be present only for their formatting.
-    """
-    tail, tags = b"", 0
-    with archive.open(path) as stream:
-        while chunk := stream.read(1 << 20):
-            data = tail + chunk
-            cut = max(0, len(data) - 64)  # a tag starting in the last bytes is counted with the next chunk
-            tags += sum(1 for m in _ROW_TAG.finditer(data) if m.start() < cut)
-            tail = data[cut:]
-    tags += len(_ROW_TAG.findall(tail))
-    if tags <= limit:
-        return tags
-    count = 0
-    with archive.open(path) as stream:
-        for _event, element in iterparse(stream, events=("end",)):
-            if element.tag == f"{_MAIN_NS}row":
-                if any(
-                    child.tag in (f"{_MAIN_NS}v", f"{_MAIN_NS}is", f"{_MAIN_NS}f") for cell in element for child in cell
-                ):
-                    count += 1
-                    if count > limit:
-                        break
-                element.clear()
-    return count
+# --- writing ---------------------------------------------------------------------------------------------
 
 
-def _non_blank(rows: Iterator[tuple], max_rows: int) -> Iterator[Row]:
+def text_cell_value(text: str) -> str:
+    """User text as a cell may hold it: without the characters XML cannot carry (portal.text)."""
+    return strip_illegal(text)
+
+
+def write_text(cell, text: str) -> None:
+    """Put user text into an openpyxl cell as text: "=1+1" stays the words "=1+1", never a formula."""
+    cell.value = text_cell_value(text)
+    cell.data_type = "s"  # openpyxl takes a value starting with "=" for a formula
+
+
+# --- the guards ------------------------------------------------------------------------------------------
+
+
+def _non_blank(rows: Iterator[tuple], max_rows: int, limits: Limits) -> Iterator[Row]:
+    """Every row openpyxl yields is counted against the sheet's cap, blank ones too, as it comes."""
     kept = 0
     for number, cells in enumerate(_quietly(rows), start=1):
+        if number > limits.rows:
+            raise SpreadsheetError(limits.too_many_rows())
         if all(is_blank(c.value) for c in cells):  # a formula object is not blank
             continue
         kept += 1
@@ -181,6 +203,8 @@ def _quietly(rows: Iterator[tuple]) -> Iterator[tuple]:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 batch = list(islice(rows, _BATCH))
+        except Overflow as exc:
+            raise SpreadsheetError(exc.message) from None
         except Exception:
             raise SpreadsheetError(NOT_VALID) from None
         if not batch:

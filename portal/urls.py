@@ -9,7 +9,7 @@ from django.urls import include, path
 from campaigns.criteria import urls as criteria_urls
 from campaigns.movement import urls as movement_urls
 from campaigns.results import urls as results_urls
-from portal import views
+from portal import accounts, health, views
 from reports import unit_pages
 from wards import urls as wards_urls
 
@@ -24,9 +24,22 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Django's own names: its views and the admin find each other's pages by them.
+    path("account/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("account/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("account/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("account/reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "account/reset/<uidb64>/<token>/",
+        accounts.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("account/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("units/", include((units_patterns, "wards"))),
     path("results/", include((campaigns_patterns, "campaigns"))),
     path("dashboard/", include("reports.urls")),
     path("admin/", admin.site.urls),
+    # For load balancers and monitors: no login, no session (portal/health.py).
+    path("healthz", health.healthz, name="healthz"),
 ]

@@ -14,6 +14,21 @@ class ReportQuerySet(models.QuerySet):
     def current(self):
         return self.filter(is_current=True)
 
+    def for_scope(self, *, kind: str, city, ward, period):
+        """The reports of one kind, city or ward, and period: the builds of the same document."""
+        return self.filter(kind=kind, city=city, ward=ward, period=period)
+
+    def pending(self):
+        """Builds that hold their scope and period: queued or running."""
+        return self.filter(state__in=[Report.State.QUEUED, Report.State.RUNNING])
+
+    def lease_expired(self, now):
+        """Pending builds whose lease has run out: their worker died or their task was lost.
+
+        A pending report without a lease was queued before leases existed: it is taken for dead too.
+        """
+        return self.pending().filter(Q(lease_until__isnull=True) | Q(lease_until__lte=now))
+
     def visible_to(self, user):
         """City-wide reports hold every ward's figures: only city leaders and administrators read them."""
         current = scope.scope_of(user)
@@ -54,6 +69,10 @@ class Report(models.Model):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     requested_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # A queued or running build holds its scope and period until then (queued: REPORT_QUEUE_TIMEOUT_SECONDS
+    # after it was queued; running: REPORT_BUILD_LEASE_SECONDS after it was claimed, renewed before the PDF).
+    # Past it the build is taken for dead, marked failed and queued again (reports.services).
+    lease_until = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -86,7 +105,12 @@ class Report(models.Model):
                 name="one_current_city_report",
             ),
         ]
-        indexes = [models.Index(fields=["kind", "city", "ward", "period", "state"])]
+        indexes = [
+            models.Index(fields=["kind", "city", "ward", "period", "state"]),
+            models.Index(
+                fields=["lease_until"], condition=Q(state__in=["queued", "running"]), name="report_pending_lease"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.scope_name} · {self.period}"
@@ -98,6 +122,11 @@ class Report(models.Model):
     @property
     def scope_code(self) -> str:
         return self.ward.code if self.ward_id else self.city.code
+
+    def lease_expired(self, now) -> bool:
+        """Whether this queued or running build is taken for dead (see ReportQuerySet.lease_expired)."""
+        pending = self.state in (Report.State.QUEUED, Report.State.RUNNING)
+        return pending and (self.lease_until is None or self.lease_until <= now)
 
     @property
     def seconds(self) -> float | None:

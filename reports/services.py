@@ -1,14 +1,22 @@
-"""Requesting and building reports: single-flight, idempotent, replaced atomically."""
+"""Requesting and building reports: single-flight, idempotent, replaced atomically.
+
+A queued or running build holds its scope and period only for a lease (Report.lease_until): a build whose
+worker died or whose task was lost is marked failed and queued again, by the next request for it or by
+the sweep every minute (report_sweep), so nothing stays "building" forever.
+"""
 
 import hashlib
 import json
 import logging
-from datetime import date
+from datetime import date, datetime, timedelta
+from functools import partial
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 from kombu.exceptions import OperationalError as BrokerError
 
 from campaigns.results.models import Period
@@ -23,7 +31,33 @@ log = logging.getLogger(__name__)
 # A lost database or broker connection: the build is worth trying again.
 RETRYABLE = (OperationalError, InterfaceError, BrokerError, ConnectionError)
 
+# Sending a task failed: the broker is down or unreachable (kombu wraps the transport's errors;
+# a socket timeout or refusal may come through as it is).
+BROKER_UNREACHABLE = (BrokerError, OSError)
+
 BUILDERS = {Report.Kind.MONTHLY: monthly_snapshot, Report.Kind.ANNUAL: annual_snapshot}
+
+# Why a report failed without an exception of its own, stored in the portal's language.
+STOPPED = _("The build stopped before it finished; it has been started again.")
+NO_QUEUE = _("Could not reach the task queue; please try again later.")
+
+
+class QueueUnavailable(Exception):
+    """The broker did not take a task. Raised once the transaction that sent it has committed."""
+
+    def __init__(self, report_id: int):
+        super().__init__(f"report {report_id}: the broker did not take the task")
+        self.report_id = report_id
+
+
+def _reason(message) -> str:
+    """A failure reason as everyone reads it: in the portal's language, not the requester's."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(message)
+
+
+def _lease(seconds: int) -> datetime:
+    return timezone.now() + timedelta(seconds=seconds)
 
 
 def _kept_number(*, kind: str, city: City, ward: Ward | None, period: Period) -> str:
@@ -41,33 +75,75 @@ def _kept_number(*, kind: str, city: City, ward: Ward | None, period: Period) ->
 def report_request(*, kind: str, city: City, ward: Ward | None, period: Period, user=None) -> tuple[Report, bool]:
     """Queue a build of this report, unless one is already queued or running (then that one is returned).
 
+    A queued or running build whose lease has run out (its worker died, its task was lost) does not
+    count: it is marked failed ("đã dừng giữa chừng") and a new build is queued in its place.
     A new build keeps the document number of the scope's current report (or the latest one that had
-    a number): a rebuild is the same document. Returns the report and whether a new build was queued;
-    the Celery task is sent on commit.
+    a number): a rebuild is the same document. Returns the report and whether a new build was queued.
+    The Celery task is sent on commit; if the broker does not take it, the new report is marked failed
+    and QueueUnavailable is raised from the commit, so nothing is left queued for a task that never comes.
     """
-    from reports.tasks import build_report
-
+    now = timezone.now()
     with transaction.atomic():
-        pending = (
+        pending = list(
             Report.objects.select_for_update()
-            .filter(
-                kind=kind, city=city, ward=ward, period=period, state__in=[Report.State.QUEUED, Report.State.RUNNING]
-            )
-            .first()
+            .for_scope(kind=kind, city=city, ward=ward, period=period)
+            .pending()
+            .order_by("-requested_at", "-pk")
         )
+        alive = next((report for report in pending if not report.lease_expired(now)), None)
+        if alive:
+            return alive, False
         if pending:
-            return pending, False
+            log.warning("reports %s: lease run out, building again", [report.pk for report in pending])
+            Report.objects.filter(pk__in=[report.pk for report in pending]).update(
+                state=Report.State.FAILED, error=_reason(STOPPED), finished_at=now, lease_until=None
+            )
         number = _kept_number(kind=kind, city=city, ward=ward, period=period)
-        report = Report.objects.create(kind=kind, city=city, ward=ward, period=period, requested_by=user, number=number)
-        transaction.on_commit(lambda: build_report.delay(report.pk))
+        report = Report.objects.create(
+            kind=kind,
+            city=city,
+            ward=ward,
+            period=period,
+            requested_by=user,
+            number=number,
+            lease_until=_lease(settings.REPORT_QUEUE_TIMEOUT_SECONDS),
+        )
+        transaction.on_commit(partial(_send_build, report.pk))
         return report, True
 
 
+def _send_build(report_id: int) -> None:
+    """Hand the build to the workers; if the broker does not take it, fail the report at once."""
+    from reports.tasks import build_report
+
+    try:
+        build_report.delay(report_id)
+    except BROKER_UNREACHABLE as exc:
+        if build_report.app.conf.task_always_eager:
+            raise  # no broker was asked: the build itself failed, and says so on the report
+        log.error("report %s: the broker did not take the build: %s", report_id, exc)
+        Report.objects.filter(pk=report_id, state=Report.State.QUEUED).update(
+            state=Report.State.FAILED, error=_reason(NO_QUEUE), finished_at=timezone.now(), lease_until=None
+        )
+        raise QueueUnavailable(report_id) from exc
+
+
 def _claim(report_id: int) -> bool:
-    """Take the build: only one worker moves a queued report to running."""
+    """Take the build: only one worker moves a queued report to running, for the lease of a build."""
     return bool(
         Report.objects.filter(pk=report_id, state=Report.State.QUEUED).update(
-            state=Report.State.RUNNING, started_at=timezone.now()
+            state=Report.State.RUNNING,
+            started_at=timezone.now(),
+            lease_until=_lease(settings.REPORT_BUILD_LEASE_SECONDS),
+        )
+    )
+
+
+def _renew(report_id: int) -> bool:
+    """Extend this worker's lease; False when it has run out and the build was given to another."""
+    return bool(
+        Report.objects.filter(pk=report_id, state=Report.State.RUNNING).update(
+            lease_until=_lease(settings.REPORT_BUILD_LEASE_SECONDS)
         )
     )
 
@@ -88,7 +164,8 @@ def report_build(*, report_id: int, today: date | None = None) -> Report | None:
     """Build a queued report: snapshot, XLSX and PDF, then make it the current one in one transaction.
 
     If anything fails, the report is marked failed with the reason and the previous
-    current report of the same scope and period stays in place.
+    current report of the same scope and period stays in place. A worker whose lease ran out
+    (the report was marked failed and built again meanwhile) leaves everything as it is.
     """
     from reports.exports import pdf_bytes, xlsx_bytes
 
@@ -99,6 +176,8 @@ def report_build(*, report_id: int, today: date | None = None) -> Report | None:
     try:
         snapshot = _read_snapshot(report, today)
         digest = hashlib.sha256(json.dumps(snapshot, sort_keys=True).encode()).hexdigest()
+        if not _renew(report_id):  # the files take the longest: hold the build for another lease
+            return _abandoned(report_id)
         stem = f"{report.kind}-{report.scope_code}-{report.period.year}-{report.period.number:02d}"
         xlsx = ContentFile(xlsx_bytes(snapshot), name=f"{stem}.xlsx")
         document = document_settings_for(report.city, report.ward)
@@ -107,7 +186,9 @@ def report_build(*, report_id: int, today: date | None = None) -> Report | None:
         )
         with transaction.atomic():
             # The office may have typed the number while this was building: keep it, and print it.
-            typed = Report.objects.select_for_update().values_list("number", flat=True).get(pk=report.pk)
+            typed, state = Report.objects.select_for_update().values_list("number", "state").get(pk=report.pk)
+            if state != Report.State.RUNNING:
+                return _abandoned(report_id)
             if typed != report.number:
                 report.number = typed
                 pdf = ContentFile(pdf_bytes(snapshot, number=typed, settings=document, issued_on=today), name=pdf.name)
@@ -117,7 +198,7 @@ def report_build(*, report_id: int, today: date | None = None) -> Report | None:
             report.xlsx.save(xlsx.name, xlsx, save=False)
             report.pdf.save(pdf.name, pdf, save=False)
             report.state, report.is_current, report.error = Report.State.DONE, True, ""
-            report.finished_at = timezone.now()
+            report.finished_at, report.lease_until = timezone.now(), None
             report.attempts += 1
             report.save()
             history_record(
@@ -128,17 +209,49 @@ def report_build(*, report_id: int, today: date | None = None) -> Report | None:
             )
         return report
     except Exception as exc:
-        log.exception("report %s failed", report_id)
-        Report.objects.filter(pk=report_id).update(
-            state=Report.State.FAILED,
-            error=f"{type(exc).__name__}: {exc}"[:2000],
-            finished_at=timezone.now(),
-            attempts=report.attempts + 1,
-        )
+        _fail(report, exc)
         if isinstance(exc, RETRYABLE):
             raise
         report.refresh_from_db()
         return report
+
+
+def _fail(report: Report, exc: Exception) -> None:
+    """Mark the build failed with the reason, unless its lease ran out and another build took over."""
+    log.exception("report %s failed", report.pk)
+    Report.objects.filter(pk=report.pk, state=Report.State.RUNNING).update(
+        state=Report.State.FAILED,
+        error=f"{type(exc).__name__}: {exc}"[:2000],
+        finished_at=timezone.now(),
+        attempts=report.attempts + 1,
+        lease_until=None,
+    )
+
+
+def _abandoned(report_id: int) -> Report:
+    log.warning("report %s: lease run out while building, left to the build that replaced it", report_id)
+    return Report.objects.get(pk=report_id)
+
+
+def report_sweep() -> list[Report]:
+    """Fail every queued or running build whose lease has run out and queue it again (beat, every minute).
+
+    The page that follows a build stops waiting once it is failed, and the new build takes over.
+    Returns the builds queued.
+    """
+    queued, seen = [], set()
+    expired = Report.objects.lease_expired(timezone.now()).select_related("city", "ward", "period", "requested_by")
+    for dead in expired.order_by("-requested_at"):
+        key = (dead.kind, dead.city_id, dead.ward_id, dead.period_id)
+        if key in seen:
+            continue
+        seen.add(key)
+        report, new = report_request(
+            kind=dead.kind, city=dead.city, ward=dead.ward, period=dead.period, user=dead.requested_by
+        )
+        if new:
+            queued.append(report)
+    return queued
 
 
 def report_number_set(*, report_id: int, number: str, user) -> Report:
@@ -148,8 +261,6 @@ def report_number_set(*, report_id: int, number: str, user) -> Report:
     the figures and the date of the build stay); a report still building prints it when it finishes, and
     rebuilds keep it.
     """
-    from reports.tasks import render_report_pdf
-
     number = number.strip()
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report_id)
@@ -160,8 +271,21 @@ def report_number_set(*, report_id: int, number: str, user) -> Report:
         report.save(update_fields=["number"])
         history_record(obj=report, user=user, action="update", changes={"number": [old, number]})
         if report.state == Report.State.DONE and report.snapshot:
-            transaction.on_commit(lambda: render_report_pdf.delay(report.pk))
+            transaction.on_commit(partial(_send_render, report.pk))
     return report
+
+
+def _send_render(report_id: int) -> None:
+    """Hand the PDF to the workers; the number is saved either way, and the next build prints it."""
+    from reports.tasks import render_report_pdf
+
+    try:
+        render_report_pdf.delay(report_id)
+    except BROKER_UNREACHABLE as exc:
+        if render_report_pdf.app.conf.task_always_eager:
+            raise
+        log.error("report %s: the broker did not take the PDF: %s", report_id, exc)
+        raise QueueUnavailable(report_id) from exc
 
 
 def report_pdf_render(*, report_id: int) -> None:
@@ -216,9 +340,25 @@ def document_settings_save(*, city: City, ward: Ward | None, user, values: dict)
     return row
 
 
-def report_requeue(*, report_id: int) -> None:
-    """Put a report whose build lost its database or broker connection back in the queue."""
-    Report.objects.filter(pk=report_id).update(state=Report.State.QUEUED, started_at=None)
+def report_requeue(*, report_id: int) -> bool:
+    """Put a report whose build lost its database or broker connection back in the queue.
+
+    Not a built one, nor one whose scope and period has another build queued or running (its lease
+    ran out and it was replaced). Returns whether it was queued again.
+    """
+    with transaction.atomic():
+        report = Report.objects.select_for_update().exclude(state=Report.State.DONE).filter(pk=report_id).first()
+        if report is None:
+            return False
+        same_scope = Report.objects.for_scope(
+            kind=report.kind, city=report.city_id, ward=report.ward_id, period=report.period_id
+        )
+        if same_scope.pending().exclude(pk=report.pk).exists():
+            return False
+        report.state, report.started_at = Report.State.QUEUED, None
+        report.lease_until = _lease(settings.REPORT_QUEUE_TIMEOUT_SECONDS)
+        report.save(update_fields=["state", "started_at", "lease_until"])
+    return True
 
 
 def scheduled_reports(*, kind: str, today: date | None = None) -> list[Report]:

@@ -17,7 +17,7 @@ from campaigns.results import figures, periods
 from campaigns.results.models import CriterionResult, Period, Submission
 from portal import scope
 from portal.models import HistoryEntry
-from portal.numbers import round_half_up, share
+from portal.numbers import parse_id, round_half_up, share
 from reports import selectors, summaries
 from reports.documents import document_settings_for, unit_scope
 from reports.exports.addressing import default_addressee
@@ -47,8 +47,8 @@ STATUS_LABELS = {  # a unit's reporting state (campaigns.results.figures.unit_st
 
 
 def _period(request) -> Period:
-    pk = request.GET.get("period")
-    if pk and pk.isdigit():
+    pk = parse_id(request.GET.get("period"))
+    if pk is not None:
         period = Period.objects.filter(pk=pk, kind=Period.Kind.MONTH).first()
         if period:
             return period
@@ -131,7 +131,7 @@ def city_dashboard(request):
 
 
 def _int(value) -> int | None:
-    return int(value) if value and str(value).isdigit() else None
+    return parse_id(value)
 
 
 def _chart_data(shares, trend) -> dict:
@@ -324,7 +324,7 @@ def report_list(request):
 @login_required
 @require_POST
 def report_build_now(request):
-    from reports.services import report_request
+    from reports.services import NO_QUEUE, QueueUnavailable, report_request
 
     city, ward = _report_scope(request)
     if not scope.can_build_report(request.user, city=city, ward=ward):
@@ -334,7 +334,11 @@ def report_build_now(request):
         raise Http404
     period_kind = Period.Kind.MONTH if kind == Report.Kind.MONTHLY else Period.Kind.YEAR
     period = get_object_or_404(Period, pk=_int(request.POST.get("period")), kind=period_kind)
-    report, queued = report_request(kind=kind, city=city, ward=ward, period=period, user=request.user)
+    try:
+        report, queued = report_request(kind=kind, city=city, ward=ward, period=period, user=request.user)
+    except QueueUnavailable as exc:  # the report is marked failed: asking again later builds it
+        messages.error(request, NO_QUEUE)
+        return redirect("reports:report-detail", pk=exc.report_id)
     if not queued:
         messages.info(request, _("This report is already being built."))
     return redirect("reports:report-detail", pk=report.pk)
@@ -349,13 +353,14 @@ def report_detail(request, pk: int):
 
 
 def _report_page(request, report: Report, number_form: ReportNumberForm | None = None):
-    current = None
+    current = rebuild = None
     if report.state == Report.State.FAILED:
-        current = Report.objects.filter(
-            kind=report.kind, city=report.city, ward=report.ward, period=report.period, is_current=True
-        ).first()
+        same = Report.objects.for_scope(kind=report.kind, city=report.city, ward=report.ward, period=report.period)
+        current = same.filter(is_current=True).first()
+        # A build taken for dead was queued again: the page follows the new one.
+        rebuild = same.pending().filter(requested_at__gt=report.requested_at).order_by("-requested_at").first()
     if request.headers.get("HX-Request"):
-        return render(request, "reports/_report_state.html", {"report": report, "current": current})
+        return render(request, "reports/_report_state.html", {"report": report, "current": current, "rebuild": rebuild})
     if number_form is None and scope.can_build_report(request.user, city=report.city, ward=report.ward):
         number_form = ReportNumberForm(initial={"number": report.number})
     return render(
@@ -364,6 +369,7 @@ def _report_page(request, report: Report, number_form: ReportNumberForm | None =
         {
             "report": report,
             "current": current,
+            "rebuild": rebuild,
             "number_form": number_form,
             "definitions": summaries.figure_definitions(report.kind),
         },
@@ -374,7 +380,7 @@ def _report_page(request, report: Report, number_form: ReportNumberForm | None =
 @require_POST
 def report_number(request, pk: int):
     """The office numbers the report before it is signed; a built PDF is rendered again with the number."""
-    from reports.services import report_number_set
+    from reports.services import NO_QUEUE, QueueUnavailable, report_number_set
 
     report = get_object_or_404(
         Report.objects.visible_to(request.user).select_related("period", "ward", "city", "requested_by"), pk=pk
@@ -384,7 +390,10 @@ def report_number(request, pk: int):
     form = ReportNumberForm(request.POST)
     if not form.is_valid():
         return _report_page(request, report, form)
-    report_number_set(report_id=report.pk, number=form.cleaned_data["number"], user=request.user)
+    try:
+        report_number_set(report_id=report.pk, number=form.cleaned_data["number"], user=request.user)
+    except QueueUnavailable:  # saved; the PDF prints it at the next build
+        messages.warning(request, NO_QUEUE)
     messages.success(request, _("Document number saved."))
     return redirect("reports:report-detail", pk=report.pk)
 

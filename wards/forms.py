@@ -7,20 +7,25 @@ from wards import imports
 from wards.models import Profile
 
 
-def _figure(label, **kwargs) -> NumberField:
-    """A figure of a unit's profile: a whole number typed the Vietnamese way ("1.234"), never negative."""
+def _figure(name: str, label, **kwargs) -> NumberField:
+    """A figure of a unit's profile: a whole number typed the Vietnamese way ("1.234"), never negative,
+    never more than its column holds."""
     message = _("Enter a whole number, e.g. 1.234.")
     return NumberField(
-        label=label, whole=True, min_value=0, error_messages={"invalid": message, "whole": message}, **kwargs
+        label=label,
+        column=Profile._meta.get_field(name),
+        min_value=0,
+        error_messages={"invalid": message, "whole": message},
+        **kwargs,
     )
 
 
 class ProfileForm(forms.Form):
-    households = _figure(_("Households"))
-    people = _figure(_("People"))
-    poor_households = _figure(_("Poor households"), initial=0)
-    near_poor_households = _figure(_("Near-poor households"), initial=0)
-    party_members = _figure(_("Party members"), initial=0)
+    households = _figure("households", _("Households"))
+    people = _figure("people", _("People"))
+    poor_households = _figure("poor_households", _("Poor households"), initial=0)
+    near_poor_households = _figure("near_poor_households", _("Near-poor households"), initial=0)
+    party_members = _figure("party_members", _("Party members"), initial=0)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def clean(self):
@@ -56,5 +61,5 @@ class NeighbourhoodImportForm(forms.Form):
 
     def clean_file(self):
         f = self.cleaned_data["file"]
-        check_upload(f, imports.UPLOAD)
+        check_upload(f, imports.upload_rule())
         return f

@@ -16,11 +16,20 @@ from portal import scope
 from portal.scope import Role, WardScopedQuerySet
 from portal.vietnamese import fold, nfc
 
+# The length of a unit's search key, as of its name: folding seldom shortens a name and can lengthen it
+# (a Korean syllable unfolds into two or three letters), so the key is cut to fit its column.
+SEARCH_KEY_LENGTH = 200
+
+
+def search_key(name: str | None) -> str:
+    """The search key stored for a unit's name: fold(name), at most SEARCH_KEY_LENGTH characters."""
+    return fold(name)[:SEARCH_KEY_LENGTH]
+
 
 class UnitQuerySet(models.QuerySet):
     def search(self, term: str | None):
         """Accent-insensitive search on the name ("dong cuong" finds "Đông Cương")."""
-        key = fold(term)
+        key = search_key(term)
         if not key:
             return self
         return self.filter(search_key__contains=key)
@@ -54,7 +63,7 @@ class Unit(models.Model):
     """What every administrative unit has: a name, a search key and its dates."""
 
     name = models.CharField(_("name"), max_length=200)
-    search_key = models.CharField(max_length=200, editable=False, db_index=True)
+    search_key = models.CharField(max_length=SEARCH_KEY_LENGTH, editable=False, db_index=True)
     valid_from = models.DateField(_("exists from"), null=True, blank=True)
     valid_to = models.DateField(
         _("exists until"), null=True, blank=True, help_text=_("The day it was merged, split or dissolved.")
@@ -73,7 +82,7 @@ class Unit(models.Model):
 
     def save(self, *args, **kwargs):
         self.name = nfc(self.name)
-        self.search_key = fold(self.name)
+        self.search_key = search_key(self.name)
         super().save(*args, **kwargs)
 
     @property

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
@@ -39,7 +39,16 @@ def profile_save(
         if existing is None:
             if version is not None:
                 raise ConflictError(current=None)  # it was deleted meanwhile; rare
-            profile = Profile.objects.create(year=year, updated_by=user, **unit_filter, **figures)
+            try:
+                with transaction.atomic():  # a savepoint: the outer transaction stays usable
+                    profile = Profile.objects.create(year=year, updated_by=user, **unit_filter, **figures)
+            except IntegrityError:
+                # Someone else created the year's profile since the row above was read (nothing to lock
+                # then): the same conflict as a concurrent edit, with their figures to compare.
+                current = Profile.objects.filter(year=year, **unit_filter).first()
+                if current is None:
+                    raise
+                raise ConflictError(current=current) from None
             history_record(
                 obj=profile,
                 user=user,

@@ -50,11 +50,11 @@ class NewVersionForm(forms.Form):
 
 
 def threshold_field(**kwargs) -> NumberField:
-    """A threshold: a decimal as the indicator column holds it (14 digits before the point, 4 after)."""
+    """A threshold: a decimal as the indicator column holds it (14 digits before the point, 4 after); a zone's
+    threshold, kept in `zone_thresholds`, is bounded the same way."""
     return NumberField(
         required=False,
-        max_digits=18,
-        decimal_places=4,
+        column=Indicator._meta.get_field("threshold"),
         error_messages={"invalid": _("“%(value)s” is not a number. Write it like 1,5 or 90.")},
         **kwargs,
     )

@@ -89,6 +89,7 @@ class ResultsForm(forms.Form):
             label=label,
             required=False,
             initial=initial,
+            column=Result._meta.get_field("value"),
             min_value=0,
             max_value=100 if indicator.kind == IndicatorKind.PERCENT else None,
             error_messages={

@@ -5,11 +5,13 @@ review state and, after every save, the facts dashboards read: how many
 criteria are met and which are missing.
 """
 
+import secrets
 from datetime import date
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.criteria.evaluation import IndicatorKind
@@ -247,3 +249,43 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+def excel_preview_path(instance: "ExcelPreview", filename: str) -> str:
+    # A random name, never the token: the file is reached only through its preview.
+    return f"excel-previews/{instance.ward.code}/{secrets.token_hex(16)}.xlsx"
+
+
+class ExcelPreviewQuerySet(WardScopedQuerySet):
+    def expired(self, now=None):
+        """Previews past their expiry: refused at confirmation, deleted by the periodic cleanup."""
+        return self.filter(expires_at__lte=now or timezone.now())
+
+
+class ExcelPreview(models.Model):
+    """An Excel upload checked and shown to the person who uploaded it, awaiting their confirmation.
+
+    Kept here, not in the session (which every page of the user loads); the session holds the token only.
+    `base` records what each row of the file was checked against (`UploadRow.state`), so that a
+    confirmation can tell what changed since (campaigns.results.excel.previews).
+    """
+
+    token = models.CharField(max_length=64, unique=True)
+    ward = models.ForeignKey(Ward, on_delete=models.CASCADE, related_name="+")
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    filename = models.CharField(max_length=255)
+    file = models.FileField(upload_to=excel_preview_path, max_length=300)
+    sha256 = models.CharField(max_length=64)
+    base = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+
+    objects = ExcelPreviewQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"{self.filename} · {self.ward_id} · {self.period_id}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()

@@ -199,8 +199,9 @@ def results_save(
     Raises ResultConflict, saving nothing, if any of them moved on meanwhile.
     """
     with transaction.atomic():
+        # The submission's row only (`of`): an Excel confirmation holds its ward's row while it saves.
         submission = (
-            Submission.objects.select_for_update()
+            Submission.objects.select_for_update(of=("self",))
             .select_related("period", "ward", "criteria_set")
             .get(pk=submission.pk)
         )
@@ -351,7 +352,7 @@ def _transition(
     **fields,
 ) -> Submission:
     with transaction.atomic():
-        locked = Submission.objects.select_for_update().select_related("period").get(pk=submission.pk)
+        locked = Submission.objects.select_for_update(of=("self",)).select_related("period").get(pk=submission.pk)
         if check_lock and locked.period.is_locked:
             raise ValidationError(_("This period is locked."))
         if locked.status not in allowed_from:

@@ -4,9 +4,10 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+
+from portal.spreadsheets import text_cell_value, write_text
 
 INT, PCT, POINTS, SIGNED, DATE, DATETIME, TEXT = "int", "pct", "points", "signed", "date", "datetime", "text"
 # A share is written as a fraction (0.17) and shown "17.0 %" (Excel's % multiplies by 100; the space is
@@ -54,8 +55,8 @@ def capped_note(shown: int, count: int) -> list:
 
 
 def clean(value):
-    """Text as a cell may hold it: without the control characters XML cannot carry."""
-    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+    """Text as a cell (or the workbook's properties) may hold it: without the characters XML cannot carry."""
+    return text_cell_value(value) if isinstance(value, str) else value
 
 
 # --- writing a sheet ---------------------------------------------------------------------------------------
@@ -102,11 +103,13 @@ def write_sheet(
         for i, value in enumerate(values):
             kind = value[1] if isinstance(value, tuple) else (columns[i][1] if i < len(columns) else TEXT)
             raw = value[0] if isinstance(value, tuple) else value
-            cell = ws.cell(row=row, column=i + 1, value=clean(raw))
+            cell = ws.cell(row=row, column=i + 1)
             if isinstance(raw, str):
-                cell.data_type = "s"  # openpyxl takes "=…" for a formula
-            elif kind in FORMATS and raw is not None:
-                cell.number_format = FORMATS[kind]
+                write_text(cell, raw)  # text, never a formula: openpyxl takes "=…" for one
+            else:
+                cell.value = raw
+                if kind in FORMATS and raw is not None:
+                    cell.number_format = FORMATS[kind]
             if bold:
                 cell.font = BOLD
             if measure and i < len(widths):

@@ -80,12 +80,24 @@ def context(browser, context_options):
 
 @pytest.fixture
 def page(context, transactional_db, live_server):
-    """A blank page of a fresh context, with the live server running against a transactional DB."""
+    """A blank page of a fresh context, with the live server running against a transactional DB.
+
+    Whatever the browser refuses under the Content-Security-Policy (an inline script or style, an eval)
+    fails the test that met it: Chromium reports each refusal on the console.
+    """
     page = context.new_page()
+    refused: list[str] = []
+
+    def _refused(message) -> None:
+        if "Content Security Policy" in message.text:
+            refused.append(f"{page.url}: {message.text}")
+
+    page.on("console", _refused)
     try:
         yield page
     finally:
         page.close()
+    assert refused == [], "refused by the Content-Security-Policy:\n" + "\n".join(refused)
 
 
 @pytest.fixture

@@ -5,12 +5,24 @@ from fractions import Fraction
 
 import pytest
 from django import forms
+from django.db import models
 from django.template import Context, Template
 from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from portal.numbers import NumberField, number_input, parse_number, percent, percent_of, round_half_up
+from portal.numbers import (
+    MAX_LENGTH,
+    NumberError,
+    NumberField,
+    column_limits,
+    number_input,
+    parse_id,
+    parse_number,
+    percent,
+    percent_of,
+    round_half_up,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -216,3 +228,70 @@ def test_every_share_is_the_exact_share_rounded_half_up(part, whole, places):
     exact = Fraction(100 * part, whole) * 10**places
     expected = Fraction(int(exact + Fraction(1, 2)), 10**places)  # half up, on the exact value
     assert Fraction(parse_number(number)) == expected
+
+
+# --- bounds before work (issue 10): the text is checked before it is converted ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [(",5", Decimal("0.5")), ("5,", Decimal("5")), ("-,5", Decimal("-0.5")), ("007", Decimal("7")), ("-0", 0)],
+)
+def test_what_was_read_before_is_still_read(typed, value):
+    assert parse_number(typed) == value
+
+
+@pytest.mark.parametrize(
+    "typed", ["1e3", "1E+3", "+5", "1_000", "１２", "١٢", "٣", "²", "-", ",", "1,2,3", "0x10", "5-"]
+)
+def test_only_ascii_digits_separators_and_a_leading_minus_are_a_number(typed):
+    with pytest.raises(NumberError) as refused:
+        parse_number(typed)
+    assert refused.value.code == "invalid"
+
+
+def test_a_text_longer_than_any_number_is_refused_unread():
+    assert parse_number("1" * MAX_LENGTH) is not None
+    with pytest.raises(NumberError) as refused:
+        parse_number("1" * (MAX_LENGTH + 1))
+    assert refused.value.code == "too_long"
+    assert errors_of(NumberField(), "9" * 10_000) == [f"A number has at most {MAX_LENGTH} characters."]
+
+
+@pytest.mark.parametrize(
+    ("typed", "fits"),
+    [
+        ("99.999.999.999.999,99", True),
+        ("100.000.000.000.000", False),  # 15 digits before the separator
+        ("0,123", False),
+        ("1,230", True),  # trailing zeros are not digits the column loses
+        ("00000000000000001", True),  # nor are leading ones
+    ],
+)
+def test_digits_are_counted_on_the_text_as_a_decimal_column_holds_them(typed, fits):
+    if fits:
+        assert parse_number(typed, max_digits=16, decimal_places=2) is not None
+    else:
+        with pytest.raises(NumberError) as refused:
+            parse_number(typed, max_digits=16, decimal_places=2)
+        assert refused.value.code == "digits"
+
+
+def test_a_field_takes_its_bounds_from_the_column_it_is_saved_to():
+    money = NumberField(column=models.DecimalField(max_digits=18, decimal_places=2))
+    assert money.clean("9.999.999.999.999.999,99") == Decimal("9999999999999999.99")
+    assert errors_of(money, "10.000.000.000.000.000") == ["At most 16 digits before and 2 after the decimal point."]
+    count = NumberField(column=models.PositiveIntegerField())
+    assert count.clean("2.147.483.647") == 2_147_483_647
+    assert errors_of(count, "2.147.483.648") == ["Ensure this value is less than or equal to 2,147,483,647."]
+    assert errors_of(count, "99.999.999.999") == ["The number is too large: at most 10 digits."]
+    assert errors_of(NumberField(column=models.PositiveSmallIntegerField(), max_value=100), "101") == [
+        "Ensure this value is less than or equal to 100."
+    ]
+    assert column_limits(models.SmallIntegerField()) == {"whole": True, "max_digits": 5, "max_value": 32_767}
+
+
+def test_an_id_in_a_query_is_ascii_digits_or_nothing():
+    assert parse_id("12") == 12 and parse_id(" 7 ") == 7
+    for text in (None, "", "²", "١٢", "-1", "1e3", "9" * 19, "9" * 5_000):
+        assert parse_id(text) is None

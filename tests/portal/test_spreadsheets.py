@@ -106,11 +106,11 @@ def test_what_is_not_a_workbook_is_refused(content, message):
         open_xlsx(content, not_xlsx="Not ours")
 
 
-def test_a_zip_bomb_is_refused_before_it_is_opened(monkeypatch):
-    monkeypatch.setattr(spreadsheets, "MAX_UNPACKED_BYTES", 1000)
+def test_a_zip_bomb_is_refused_before_it_is_opened(settings):
+    settings.UPLOAD_MAX_UNPACKED_BYTES = 1024
     with pytest.raises(SpreadsheetError) as caught:
         open_xlsx(workbook([["a"]]))
-    assert str(caught.value) == "The file is too large once unpacked."
+    assert str(caught.value) == "The file unpacks to more than 1 KB."
 
 
 def test_a_damaged_sheet_is_refused_when_it_is_read():

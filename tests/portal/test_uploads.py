@@ -104,7 +104,7 @@ def test_a_zip_bomb_is_refused_by_what_it_unpacks_to():
     rule = UploadRule(types=(XLSX,), wrong_type="Not a workbook.", max_unpacked_bytes=1024 * 1024)
     with pytest.raises(ValidationError) as caught:
         check_content("bom.xlsx", bomb, rule)
-    assert caught.value.messages == ["The file is too large once unpacked."]
+    assert caught.value.messages == ["The file unpacks to more than 1 MB."]
     assert check_content("ket-qua.xlsx", xlsx_bytes(), rule) == XLSX
 
 
@@ -125,6 +125,9 @@ def test_safe_name(name, safe):
     assert safe_name(name) == safe
 
 
-def test_safe_name_is_cut_to_its_length():
-    assert safe_name("a" * 300) == "a" * 255
-    assert safe_name("ket-qua.xlsx", max_length=5) == "ket-q"
+def test_safe_name_is_cut_to_its_length_in_bytes_keeping_the_extension():
+    assert safe_name("a" * 300) == "a" * 200
+    assert safe_name("ket-qua.xlsx", max_length=5) == "ket-q"  # no room for the extension
+    long = "biên bản họp tổ dân phố " * 20 + ".pdf"  # 480 characters, 660 bytes
+    assert len(safe_name(long).encode()) <= 200 and safe_name(long).endswith(".pdf")
+    assert safe_name("ảnh" * 100 + ".png", max_length=10) == "ảnh.png"  # "ả" takes 3 bytes, never cut in two

@@ -3,7 +3,18 @@
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-PUBLIC = {"login", "set_language", "javascript-catalog"}
+PUBLIC = {
+    "login",
+    "set_language",
+    "javascript-catalog",
+    # Forgotten passwords: asked for and set before logging in, by a link e-mailed to the account.
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    # For load balancers: says only whether the database, broker, worker and beat are well (tests/deploy).
+    "healthz",
+}
 SAMPLE_ARGS = {"str": "14797", "int": "1", "slug": "x", "path": "x"}
 
 

@@ -10,7 +10,7 @@ XLSX file into rows), `columns` (finding the columns by their header), `rows` (c
 """
 
 from wards.imports.columns import COLUMN_LABELS, COLUMNS
-from wards.imports.files import UPLOAD
+from wards.imports.files import upload_rule
 from wards.imports.neighbourhoods import import_neighbourhoods
 from wards.imports.outcome import NeighbourhoodsImported, RowError
 from wards.imports.units import UnitsImported, import_province
@@ -18,10 +18,10 @@ from wards.imports.units import UnitsImported, import_province
 __all__ = [
     "COLUMNS",
     "COLUMN_LABELS",
-    "UPLOAD",
     "NeighbourhoodsImported",
     "RowError",
     "UnitsImported",
     "import_neighbourhoods",
     "import_province",
+    "upload_rule",
 ]

@@ -4,21 +4,25 @@ import csv
 import io
 from collections.abc import Iterable
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from portal import spreadsheets
-from portal.uploads import MB, UploadRule
+from portal.uploads import UploadRule, check_content
 
-MAX_ROWS = 20_000
+MAX_ROWS = 10_000  # neighbourhoods in one file; the file's size and the sheet are capped by the UPLOAD_ settings
 
-# What the import page accepts; the file is then read by read_rows.
-UPLOAD = UploadRule(
-    extensions=(".csv", ".xlsx"),
-    wrong_extension=gettext_lazy("Only .csv and .xlsx files can be imported."),
-    max_bytes=10 * MB,
-    too_large=gettext_lazy("The file is larger than 10 MB."),
-)
+
+def upload_rule() -> UploadRule:
+    """What the import page accepts; the file is then read by read_rows."""
+    return UploadRule(
+        extensions=(".csv", ".xlsx"),
+        wrong_extension=_("Only .csv and .xlsx files can be imported."),
+        max_bytes=settings.UPLOAD_MAX_SHEET_BYTES,
+        too_large=_("The file is larger than %(max)s."),
+    )
+
 
 Rows = list[tuple[int, list]]
 
@@ -26,9 +30,13 @@ Rows = list[tuple[int, list]]
 def read_rows(filename: str, content: bytes) -> Rows:
     """The non-blank rows with their row number in the file (1 = first row), as a spreadsheet shows it.
 
-    Raises ValueError with the message for the user: a file of another kind, unreadable, or with more
-    rows than the header and MAX_ROWS (found without reading all of it).
+    Raises ValueError with the message for the user: a file of another kind, unreadable, over a cap of the
+    UPLOAD_ settings, or with more rows than the header and MAX_ROWS (found without reading all of it).
     """
+    try:
+        check_content(filename, content, upload_rule())  # again: a command or a kept file skips the form
+    except ValidationError as exc:
+        raise ValueError(exc.messages[0]) from None
     name = filename.lower()
     if name.endswith(".xlsx"):
         return _read_xlsx(content)
@@ -69,18 +77,29 @@ def _read_csv(content: bytes) -> Rows:
     # Excel with Vietnamese regional settings saves CSV with ";": decide on the header line.
     header = next((line for line in io.StringIO(text) if line.strip()), "")
     delimiter = ";" if header.count(";") > header.count(",") else ","
+    limits = spreadsheets.Limits.from_settings()
     try:
-        return _non_blank_rows(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error:
+        return _non_blank_rows(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), limits)
+    except csv.Error as exc:
+        # The csv module's own cap on a field (131,072 characters) is far above ours: the same refusal.
+        if "field larger than field limit" in str(exc):
+            raise ValueError(limits.cell_too_long()) from None
         raise ValueError(_("The file is not a valid CSV file.")) from None
 
 
-def _non_blank_rows(rows: Iterable) -> Rows:
+def _non_blank_rows(rows: Iterable, limits: spreadsheets.Limits) -> Rows:
     """Stops reading as soon as there are more rows than a file may have (the header and MAX_ROWS more),
-    so an oversized file is refused without reading all of it."""
+    or at the first cap of the UPLOAD_ settings passed, so an oversized file is refused without reading
+    all of it."""
     kept = []
     for number, row in enumerate(rows, start=1):
         row = list(row)
+        if number > limits.rows:
+            raise ValueError(limits.too_many_rows())
+        if len(row) > limits.columns:
+            raise ValueError(limits.too_many_columns())
+        if any(len(c) > limits.cell_chars for c in row):
+            raise ValueError(limits.cell_too_long())
         if any(not _blank(c) for c in row):
             kept.append((number, row))
             if len(kept) > MAX_ROWS + 1:

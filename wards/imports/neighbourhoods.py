@@ -4,13 +4,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from portal.vietnamese import fold
 from wards.imports.columns import COLUMN_LABELS, column_map
 from wards.imports.files import Rows, read_rows
 from wards.imports.outcome import NeighbourhoodsImported, RowError
 from wards.imports.rows import ParsedRow, check_row
 from wards.imports.saving import save_rows
-from wards.models import Ward
+from wards.models import Ward, search_key
 
 
 def import_neighbourhoods(
@@ -82,7 +81,7 @@ def _check_rows(
     for number, row in rows:
         checked, errors = check_row(number, row, columns, allowed, labels)
         if checked is not None:
-            key = (checked.ward.code, fold(checked.name))
+            key = (checked.ward.code, search_key(checked.name))
             if key in seen:
                 errors.append(
                     RowError(number, labels["name"], _("Same neighbourhood as row %(row)s.") % {"row": seen[key]})

@@ -5,7 +5,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from portal.numbers import parse_number
+from portal.numbers import NumberError, parse_number
+from portal.text import first_illegal, illegal_message
 from portal.vietnamese import fold, nfc
 from wards.imports.outcome import RowError
 from wards.models import Neighbourhood, Ward
@@ -23,6 +24,7 @@ KIND_WORDS = {
 }
 # The largest figure every database stores in a PositiveIntegerField (PostgreSQL: a signed 32-bit integer).
 MAX_FIGURE = 2_147_483_647
+FIGURE_DIGITS = len(str(MAX_FIGURE))
 # How a figure may be written: "1234", or with Vietnamese thousands separators "1.234", "12.345.678".
 # Not "1.5", "1,234", "1e3", "+5" or full-width digits, which parse_number would read all the same.
 _WHOLE_NUMBER = re.compile(r"[0-9]+|[0-9]{1,3}(?:\.[0-9]{3})+")
@@ -70,6 +72,9 @@ def check_row(
         name = nfc("" if cells["name"] is None else str(cells["name"]))
         if not name:
             errors.append(RowError(number, labels["name"], _("The name is missing.")))
+        elif char := first_illegal(name):
+            errors.append(RowError(number, labels["name"], illegal_message(char)))
+            name = ""
         elif len(name) > 200:
             errors.append(RowError(number, labels["name"], _("The name is longer than 200 characters.")))
             name = ""
@@ -108,7 +113,7 @@ def _ward_code(raw) -> str:
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)  # 14797 typed in Excel
     code = "" if raw is None else str(raw).strip()
-    if code.isascii() and code.isdigit():
+    if re.fullmatch(r"[0-9]{1,5}", code):  # never int() of a cell of thousands of digits
         code = f"{int(code):05d}"
     return code
 
@@ -118,7 +123,11 @@ def _figure(raw, row: int, label: str, errors: list[RowError]) -> int | None:
     if raw is None or not str(raw).strip():
         errors.append(RowError(row, label, _("A number is required.")))
         return None
-    value = _whole_number(raw)
+    try:
+        value = _whole_number(raw)
+    except NumberError:
+        errors.append(RowError(row, label, _("The number is too large.")))
+        return None
     if value is None:
         errors.append(RowError(row, label, _("“%(value)s” is not a whole number.") % {"value": raw}))
     elif value < 0:
@@ -131,7 +140,10 @@ def _figure(raw, row: int, label: str, errors: list[RowError]) -> int | None:
 
 
 def _whole_number(raw) -> int | None:
-    """1234 or 1234.0 typed in Excel, "1.234" or "1 234" written; None for 12.5, TRUE, a date, "1,5"."""
+    """1234 or 1234.0 typed in Excel, "1.234" or "1 234" written; None for 12.5, TRUE, a date, "1,5".
+
+    Raises NumberError for more digits than MAX_FIGURE has, before reading them.
+    """
     if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
         return None
     if isinstance(raw, str):
@@ -139,9 +151,11 @@ def _whole_number(raw) -> int | None:
         if not _WHOLE_NUMBER.fullmatch(raw.removeprefix("-")):
             return None
     try:
-        number = parse_number(raw)
-    except ValueError:
-        return None
+        number = parse_number(raw, max_digits=FIGURE_DIGITS)
+    except NumberError as exc:
+        if exc.code == "invalid":
+            return None
+        raise  # more digits than a figure has: too large
     if number is None or not number.is_finite() or number != number.to_integral_value():
         return None
     return int(number)

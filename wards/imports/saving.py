@@ -3,11 +3,10 @@
 from django.utils.translation import gettext as _
 
 from portal.models import history_record
-from portal.vietnamese import fold
 from wards.imports.columns import COLUMN_LABELS
 from wards.imports.outcome import NeighbourhoodsImported, RowError
 from wards.imports.rows import ParsedRow
-from wards.models import Neighbourhood, Profile
+from wards.models import Neighbourhood, Profile, search_key
 
 
 def save_rows(parsed: list[ParsedRow], *, user, year: int, result: NeighbourhoodsImported) -> None:
@@ -24,7 +23,7 @@ def save_rows(parsed: list[ParsedRow], *, user, year: int, result: Neighbourhood
     if result.errors:
         return
     for row in parsed:
-        hood = current.get((row.ward.pk, fold(row.name)))
+        hood = current.get((row.ward.pk, search_key(row.name)))
         if hood is None:
             hood = _create_neighbourhood(row, user=user)
             _save_profile(None, hood, row, user=user, year=year)
@@ -41,7 +40,7 @@ def save_rows(parsed: list[ParsedRow], *, user, year: int, result: Neighbourhood
 def _check_against_saved(parsed: list[ParsedRow], current: dict, profiles: dict, result) -> None:
     labels = COLUMN_LABELS()
     for row in parsed:
-        hood = current.get((row.ward.pk, fold(row.name)))
+        hood = current.get((row.ward.pk, search_key(row.name)))
         profile = profiles.get(hood.pk) if hood else None
         if profile is not None and row.households < profile.poor_households + profile.near_poor_households:
             result.errors.append(

@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from vietnam_provinces import Province, ProvinceCode, VietNamDivisionType
 from vietnam_provinces import Ward as OfficialWard
 
-from portal.vietnamese import fold, nfc
-from wards.models import City, Ward
+from portal.vietnamese import nfc
+from wards.models import City, Ward, search_key
 
 _CITY_KIND = {
     VietNamDivisionType.TINH: City.Kind.PROVINCE,
@@ -64,7 +64,7 @@ def import_province(code: int) -> UnitsImported:
                         city=city,
                         code=ward_code,
                         name=name,
-                        search_key=fold(name),
+                        search_key=search_key(name),
                         kind=kind,
                         valid_from=date(2025, 7, 1),
                     )

@@ -46,10 +46,13 @@ class RatingForm(forms.Form):
         label=_("Score (0–100)"),
         required=False,
         max_length=12,
+        column=PartyCellRating._meta.get_field("score"),
         error_messages={"invalid": _("Enter a number, e.g. 85,5.")},
     )
     level = forms.ChoiceField(label=_("Rating"), choices=[("", "—"), *PartyCellRating.Level.choices], required=False)
-    members = forms.IntegerField(label=_("Party members"), min_value=0, initial=0)
+    members = NumberField(
+        label=_("Party members"), column=PartyCellRating._meta.get_field("members"), min_value=0, initial=0
+    )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 1}))
 
     def __init__(self, *args, year: int, **kwargs):

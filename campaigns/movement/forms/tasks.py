@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.criteria.models import Criterion
-from campaigns.movement.models import Campaign, Target, Task
+from campaigns.movement.models import Campaign, Target, Task, TaskUpdate
 from portal import scope
 from portal.dates import date_field, date_filter
 from portal.numbers import NumberField
@@ -90,7 +90,7 @@ class TargetForm(forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     name = forms.CharField(label=_("Target"), max_length=300)
     unit = forms.CharField(label=_("Unit"), max_length=60, required=False)
-    value = NumberField(label=_("Target value"))
+    value = NumberField(label=_("Target value"), column=Target._meta.get_field("value"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -140,8 +140,8 @@ class TaskForm(forms.Form):
     )
     start = date_field(_("Start"))
     due = date_field(_("Due"))
-    target_value = NumberField(label=_("Target value"), required=False)
-    progress = NumberField(label=_("Progress (%)"), whole=True, required=False, initial=0)
+    target_value = NumberField(label=_("Target value"), required=False, column=Task._meta.get_field("target_value"))
+    progress = NumberField(label=_("Progress (%)"), required=False, initial=0, column=Task._meta.get_field("progress"))
 
     def __init__(self, *args, campaign: Campaign, wards, **kwargs):
         super().__init__(*args, **kwargs)
@@ -177,9 +177,10 @@ class TaskUpdateForm(forms.Form):
     figure = NumberField(
         label=_("Figure reached so far"),
         required=False,
+        column=TaskUpdate._meta.get_field("figure"),
         help_text=_("The value reached so far, e.g. 32 signs installed."),
     )
-    progress = NumberField(label=_("Progress (%)"), whole=True, required=False)
+    progress = NumberField(label=_("Progress (%)"), required=False, column=TaskUpdate._meta.get_field("progress"))
     files = MultipleFileField(label=_("Photos or documents"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
 

@@ -19,6 +19,7 @@ from campaigns.movement.models import Commitment, CommitmentRequest
 from campaigns.movement.services import commitments as commitment_services
 from portal import scope
 from portal.models import HistoryEntry
+from portal.numbers import parse_id
 from wards.models import Ward
 
 PAGE_SIZE = 50
@@ -101,10 +102,9 @@ def commitment_create(request):
 def _initial_from_request(request) -> dict:
     """Filled in from the request being answered (?request=<id>&ward=<code>), when there is one."""
     initial = {"signed_on": timezone.localdate()}
+    asked_pk = parse_id(request.GET.get("request"))
     asked = (
-        CommitmentRequest.objects.visible_to(request.user).filter(pk=request.GET.get("request")).first()
-        if request.GET.get("request", "").isdigit()
-        else None
+        CommitmentRequest.objects.visible_to(request.user).filter(pk=asked_pk).first() if asked_pk is not None else None
     )
     if asked is not None:
         initial.update(request=asked, topic=asked.topic, period_start=asked.period_start, period_end=asked.period_end)

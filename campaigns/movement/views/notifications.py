@@ -7,11 +7,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from campaigns.movement.models import Notification
 from campaigns.movement.services import notifications as notification_services
+from portal.redirects import next_url
 
 PER_PAGE = 30
 
@@ -28,9 +28,4 @@ def notification_list(request):
 def notification_read(request, pk: int):
     notification = get_object_or_404(Notification.objects.visible_to(request.user), pk=pk)
     notification_services.notification_read(user=request.user, notification=notification)
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = reverse("campaigns:notifications")
-    return redirect(target)
+    return redirect(next_url(request, reverse("campaigns:notifications")))

@@ -14,7 +14,7 @@ from django.db.models import F, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,6 +24,7 @@ from campaigns.movement.models import PartyCellRating, Recognition
 from campaigns.movement.services import ratings as rating_services
 from campaigns.movement.services import recognitions as recognition_services
 from portal import scope
+from portal.redirects import next_url
 from wards.models import City, PartyCell, Ward
 from wards.selectors import get_ward_for_user
 
@@ -179,13 +180,8 @@ def recognition_decide(request, pk: int):
     else:
         errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
         messages.error(request, f"{unit.name}: {' '.join(errors)}")
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        url = reverse("campaigns:recognition-candidates", args=[recognition.year])
-        target = f"{url}?{urlencode({'city': recognition.ward.city.code})}"
-    return redirect(target)
+    url = reverse("campaigns:recognition-candidates", args=[recognition.year])
+    return redirect(next_url(request, f"{url}?{urlencode({'city': recognition.ward.city.code})}"))
 
 
 # --- party cells ----------------------------------------------------------------------------------------------

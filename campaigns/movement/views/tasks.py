@@ -348,12 +348,18 @@ def task_attachment(request, pk: int):
 # --- the weekly briefing (giao ban) ---------------------------------------------------------------------------------
 
 
+# The days a briefing's ?week= may name; another is taken as the nearest of these. Far from date.min and
+# date.max, where working out the week's Monday, its Sunday and the week after would overflow.
+BRIEFING_DAYS = date(2000, 1, 1), date(2100, 12, 31)
+
+
 def _week(request) -> date:
     try:
         day = date.fromisoformat(request.GET.get("week", ""))
     except ValueError:
         day = timezone.localdate()
-    return task_services.week_of(day)
+    first, last = BRIEFING_DAYS
+    return task_services.week_of(min(max(day, first), last))
 
 
 def _briefing_units(ward: Ward, *, done, fell_overdue, still_overdue, due_next) -> list[dict]:

@@ -20,20 +20,33 @@ interface language.
 
 The package: `layout` (the format), `units` (what is saved), `template` (the file staff download),
 `reading` (the sheet and its header), `cells` and `rows` (checking each row), `outcome` (what a check
-finds) and `upload` (checking and saving a whole file).
+finds), `upload` (checking and saving a whole file) and `previews` (files awaiting confirmation, and
+confirming them one at a time per ward).
 """
 
 from campaigns.results.excel.layout import HEADERS, SHEET
 from campaigns.results.excel.outcome import UploadError, UploadResult, UploadRow
+from campaigns.results.excel.previews import (
+    PREVIEW_LIFETIME,
+    PreviewUnavailable,
+    preview_confirm,
+    preview_keep,
+    previews_delete_expired,
+)
 from campaigns.results.excel.template import template_build, threshold_text
 from campaigns.results.excel.upload import upload_apply, upload_check, upload_rule
 
 __all__ = [
     "HEADERS",
+    "PREVIEW_LIFETIME",
     "SHEET",
+    "PreviewUnavailable",
     "UploadError",
     "UploadResult",
     "UploadRow",
+    "preview_confirm",
+    "preview_keep",
+    "previews_delete_expired",
     "template_build",
     "threshold_text",
     "upload_apply",

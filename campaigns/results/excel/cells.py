@@ -6,8 +6,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from campaigns.criteria.evaluation import IndicatorKind
-from campaigns.results.excel.layout import LIMIT, NO_WORDS, PLACES, YES_WORDS
-from portal.numbers import parse_number
+from campaigns.results.excel.layout import LIMIT, NO_WORDS, PLACES, WHOLE_DIGITS, YES_WORDS
+from portal.numbers import NumberError, parse_id, parse_number
 from portal.spreadsheets import Cell
 from portal.vietnamese import fold
 
@@ -24,8 +24,8 @@ def whole_id(raw) -> int | None:
         raw = int(raw)
     if isinstance(raw, int):
         return raw
-    if isinstance(raw, str) and raw.strip().isascii() and raw.strip().isdigit():
-        return int(raw.strip())
+    if isinstance(raw, str):
+        return parse_id(raw)  # never int() of a cell of thousands of digits
     return None
 
 
@@ -56,8 +56,11 @@ def number(cell: Cell, kind: str) -> Decimal:
     if isinstance(written, str) and kind == IndicatorKind.PERCENT and written.endswith("%"):
         written = written[:-1]
     try:
-        value = parse_number(written)
-    except ValueError:
+        # Result.value holds 14 digits before the point; more decimals are rounded below, as Excel shows them.
+        value = parse_number(written, max_digits=WHOLE_DIGITS)
+    except NumberError as exc:
+        if exc.code == "digits":
+            raise CellError(_("The number is too large.")) from None
         raise _not_a_number(raw) from None
     if value is None or not value.is_finite():  # "%" alone; an infinite float
         raise _not_a_number(raw)

@@ -3,12 +3,12 @@
 import re
 from decimal import Decimal
 
-MAX_ROWS = 100_000  # data rows under the header
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_ROWS = 10_000  # data rows under the header; the file's size and the sheet are capped by the UPLOAD_ settings
 MAX_TEXT = 2000  # characters of a note or a text answer, as in the entry form
 # Result.value is DecimalField(max_digits=18, decimal_places=4).
 PLACES = Decimal("0.0001")
-LIMIT = Decimal(10) ** 14
+WHOLE_DIGITS = 14
+LIMIT = Decimal(10) ** WHOLE_DIGITS
 
 SHEET = "Kết quả"
 GUIDE_SHEET = "Hướng dẫn"

@@ -46,6 +46,9 @@ class UploadRow:
     old_text: str
     old_note: str
     has_result: bool
+    # The version of the saved result of this period; None when there is none yet (nothing, or a
+    # yearly value a new submission will carry over).
+    old_version: int | None = None
 
     @property
     def value_changed(self) -> bool:
@@ -70,6 +73,30 @@ class UploadRow:
     def new_display(self) -> str:
         return display(self.indicator.kind, self._raw(self.value, self.text))
 
+    @property
+    def place(self) -> str:
+        """The row's neighbourhood and indicator, as `UploadResult.base` names them."""
+        return f"{self.neighbourhood.pk}:{self.indicator.pk}"
+
+    @property
+    def state(self) -> list:
+        """What the row was checked against, to tell later whether it moved on: [version, content].
+
+        The content (a short hash of value, text and note) decides when no result of the period was
+        saved yet, so that a submission created meanwhile with the same carried-over value is no change.
+        """
+        content = repr((self.has_result, _plain(self.old_value), self.old_text, self.old_note))
+        return [self.old_version, hashlib.sha256(content.encode()).hexdigest()[:16]]
+
+    def moved_since(self, base: list | None) -> bool:
+        """Whether what is saved for this row changed since it was `base` (a `state` recorded earlier)."""
+        if base is None:
+            return True  # not a row of the preview: nothing shows what it was
+        version, content = base
+        if version is not None:
+            return self.old_version != version
+        return self.state[1] != content
+
     def key(self) -> str:
         return "|".join(
             str(x)
@@ -93,6 +120,10 @@ class UploadResult:
     rows: list[UploadRow] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     saved: int = 0  # results written by upload_apply
+    # At confirmation: rows the file changes whose saved value moved on since the preview (their
+    # old_* are the values saved now); nothing is saved while there are any.
+    conflicts: list[UploadRow] = field(default_factory=list)
+    stale: bool = False  # the changes are not those the confirmed page showed; nothing was saved
     # Where the template says it was made for (ward code, period id), and the column labels found.
     origin: tuple[str, int] | None = field(default=None, repr=False)
     labels: dict[str, str] = field(default_factory=dict, repr=False)
@@ -100,6 +131,16 @@ class UploadResult:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def needs_review(self) -> bool:
+        """Nothing was saved because what is saved moved on: the preview is shown again, to confirm or replace."""
+        return bool(self.conflicts) or self.stale
+
+    @property
+    def base(self) -> dict[str, list]:
+        """What each row was checked against, by neighbourhood and indicator (see UploadRow.state)."""
+        return {r.place: r.state for r in self.rows}
 
     @property
     def changes(self) -> list[UploadRow]:
@@ -116,3 +157,8 @@ class UploadResult:
 
     def error(self, row: int | None, column: str, message: str) -> None:
         self.errors.append(UploadError(self.sheet, row, column, message))
+
+
+def _plain(value: Decimal | None) -> str | None:
+    """95, 95.0 and 95.0000 alike, whichever way the database returned them."""
+    return None if value is None else format(value.normalize(), "f")

@@ -59,6 +59,7 @@ def check_row(number: int, cells: dict[str, Cell], context: RowContext) -> Uploa
         old_text=old_text,
         old_note=old_note,
         has_result=saved is not None,
+        old_version=saved.version if saved is not None and unit.submission.pk else None,
     )
 
 

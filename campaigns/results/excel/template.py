@@ -1,7 +1,6 @@
 """The workbook staff fill in: one row per neighbourhood and entered indicator, and a sheet of instructions."""
 
 import io
-import re
 
 from django.utils import translation
 
@@ -23,9 +22,8 @@ from campaigns.results.excel.layout import (
 )
 from campaigns.results.excel.units import units_of
 from campaigns.results.models import Period, Result
+from portal.spreadsheets import write_text
 from wards.models import Ward
-
-_ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")  # what openpyxl refuses to write
 
 
 def threshold_text(indicator: Indicator, zone: str | None) -> str:
@@ -58,10 +56,8 @@ def _cell_value(indicator: Indicator, result: Result | None):
 
 def _put_text(cell, text: str | None) -> None:
     """A text cell that stays text, even when it starts with "=" (never a formula in our own file)."""
-    if not text:
-        return
-    cell.value = _ILLEGAL.sub("", text)
-    cell.data_type = "s"
+    if text:
+        write_text(cell, text)
 
 
 def template_build(*, ward: Ward, period: Period) -> bytes:

@@ -2,12 +2,12 @@
 
 from collections import defaultdict
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from campaigns.results import services
-from campaigns.results.excel.layout import MAX_UPLOAD_BYTES
 from campaigns.results.excel.outcome import UploadResult, UploadRow
 from campaigns.results.excel.reading import not_xlsx, read_upload
 from campaigns.results.excel.rows import RowContext, check_row
@@ -23,8 +23,8 @@ def upload_rule() -> UploadRule:
     return UploadRule(
         extensions=(".xlsx",),
         wrong_extension=not_xlsx(),
-        max_bytes=MAX_UPLOAD_BYTES,
-        too_large=_("The file is larger than 10 MB."),
+        max_bytes=settings.UPLOAD_MAX_SHEET_BYTES,
+        too_large=_("The file is larger than %(max)s."),
     )
 
 
@@ -99,28 +99,53 @@ def _check_editable(result: UploadResult, period: Period, units: dict[int, Unit]
             )
 
 
-def upload_apply(*, user, ward: Ward, period: Period, filename: str, content: bytes) -> UploadResult:
+def upload_apply(
+    *,
+    user,
+    ward: Ward,
+    period: Period,
+    filename: str,
+    content: bytes,
+    base: dict[str, list] | None = None,
+    digest: str | None = None,
+) -> UploadResult:
     """Check the file again and save every change in one transaction, or nothing.
 
-    Each result is saved against its current version (the file is a snapshot of
-    "now"); results_save writes the history of each change with the file's name
-    as the reason and re-evaluates each submission.
+    Saves to a ward are serialised: its row is locked first (it exists even for a month with no
+    submission yet, when two files would otherwise both create it), so the check sees whatever a
+    save before this one wrote. Given `base`, what a preview checked the rows against
+    (UploadResult.base), a row the file changes whose saved value moved on since is a conflict
+    (result.conflicts) and nothing is saved; given `digest`, changes other than those the preview
+    showed save nothing either (result.stale).
+
+    Each result is saved against its current version; results_save writes the history of each
+    change with the file's name as the reason and re-evaluates each submission.
     """
-    result = upload_check(user=user, ward=ward, period=period, filename=filename, content=content)
-    if not result.ok or not result.changes:
-        return result
     reason = _("Imported from the Excel file “%(name)s”.") % {"name": safe_name(filename, max_length=120)}
-    try:
-        with transaction.atomic():
-            result.saved = _save(result.changes, user=user, period=period, reason=reason)
-    except services.ResultConflict:
-        result.error(
-            None,
-            "",
-            _("Some of these results were changed while the file was saved; nothing was saved. Upload the file again."),
-        )
-    except ValidationError as exc:
-        result.error(None, "", " ".join(exc.messages) + " " + _("Nothing was saved."))
+    with transaction.atomic():
+        Ward.objects.select_for_update(no_key=True).get(pk=ward.pk)
+        result = upload_check(user=user, ward=ward, period=period, filename=filename, content=content)
+        if not result.ok or not result.changes:
+            return result
+        if base is not None:
+            result.conflicts = [r for r in result.changes if r.moved_since(base.get(r.place))]
+        result.stale = not result.conflicts and digest is not None and digest != result.digest
+        if result.needs_review:
+            return result
+        try:
+            with transaction.atomic():
+                result.saved = _save(result.changes, user=user, period=period, reason=reason)
+        except services.ResultConflict:
+            result.error(
+                None,
+                "",
+                _(
+                    "Some of these results were changed while the file was saved; nothing was saved. "
+                    "Upload the file again."
+                ),
+            )
+        except ValidationError as exc:
+            result.error(None, "", " ".join(exc.messages) + " " + _("Nothing was saved."))
     return result
 
 

@@ -12,7 +12,6 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,6 +22,7 @@ from campaigns.results.forms import ReopenForm, ResultsForm, ReturnForm, check_e
 from campaigns.results.models import CriterionResult, Evidence, Period, Result, Submission
 from portal import scope
 from portal.models import HistoryEntry
+from portal.redirects import next_url
 from wards.models import Neighbourhood, Profile, Ward
 from wards.selectors import get_neighbourhood_for_user, get_ward_for_user
 
@@ -296,12 +296,7 @@ def submission_action(request, pk: int, action: str):
             raise Http404
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = _back(submission)  # never off the site, whatever the form says
-    return redirect(target)
+    return redirect(next_url(request, _back(submission)))  # never off the site, whatever the form says
 
 
 @login_required

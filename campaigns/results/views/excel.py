@@ -1,19 +1,11 @@
 """Bulk entry by Excel: the template of a ward and period, and its upload (check → preview → confirm).
 
-Between the preview and the confirmation the uploaded file is kept in the
-user's session (base64, with its SHA-256), under a random token posted back by
-the confirm button. The session ties it to the user who uploaded it, works
-whichever server process answers the confirmation, and disappears with the
-session; only files that passed every check (so of a realistic size) are kept,
-at most a few per session, and each is removed once confirmed. On confirmation
-the file is checked again and saved only if the changes are still exactly
-those the preview showed.
+A file that passed every check is kept on the server until it is confirmed (excel.preview_keep):
+the session holds only the tokens of the user's previews, posted back by the confirm button, so a
+preview is tied to the session and user that made it and every page of theirs stays light. Confirming
+checks the file again under the ward's lock and saves it only if nothing it changes moved on since
+the preview; otherwise the differences are shown and the preview is kept (excel.preview_confirm).
 """
-
-import base64
-import hashlib
-import secrets
-import time
 
 from django import forms
 from django.contrib import messages
@@ -25,14 +17,14 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from campaigns.results import excel
-from campaigns.results.models import Period
+from campaigns.results.excel.previews import MAX_PENDING
+from campaigns.results.models import ExcelPreview, Period
 from portal import scope
-from portal.uploads import check_upload, nothing_saved_message, safe_name
+from portal.uploads import check_upload, nothing_saved_message
 from wards.selectors import get_ward_for_user
 
-SESSION_KEY = "campaigns_excel_uploads"
-MAX_PENDING = 3  # files awaiting confirmation per session
-PENDING_SECONDS = 2 * 60 * 60
+SESSION_KEY = "campaigns_excel_previews"  # the tokens of the user's previews, nothing else
+OLD_SESSION_KEY = "campaigns_excel_uploads"  # whole files, kept in the session before; dropped when seen
 SHOWN = 5000  # rows of an error or preview table rendered; the counts are always complete
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -78,49 +70,32 @@ def excel_template(request, code: str, period_pk: int):
 # --- files awaiting confirmation ---------------------------------------------------
 
 
-def _pending(request) -> dict:
-    pending = request.session.get(SESSION_KEY, {})
-    now = time.time()
-    return {t: p for t, p in pending.items() if now - p.get("at", 0) < PENDING_SECONDS}
-
-
-def _keep(request, *, ward, period, filename: str, content: bytes) -> str:
-    pending = _pending(request)
-    # One file per ward and period: a new upload replaces the one not confirmed.
-    pending = {t: p for t, p in pending.items() if (p["ward"], p["period"]) != (ward.code, period.pk)}
-    while len(pending) >= MAX_PENDING:
-        pending.pop(min(pending, key=lambda t: pending[t]["at"]))
-    token = secrets.token_urlsafe(24)
-    pending[token] = {
-        "ward": ward.code,
-        "period": period.pk,
-        "name": safe_name(filename, max_length=200),
-        "at": time.time(),
-        "sha256": hashlib.sha256(content).hexdigest(),
-        "data": base64.b64encode(content).decode("ascii"),
-    }
-    request.session[SESSION_KEY] = pending
-    return token
-
-
-def _take(request, token: str, *, ward, period) -> tuple[str, bytes] | None:
-    """The kept file for this token, ward and period, or None."""
-    item = _pending(request).get(token or "")
-    if item is None or (item["ward"], item["period"]) != (ward.code, period.pk):
-        return None
-    content = base64.b64decode(item["data"])
-    if hashlib.sha256(content).hexdigest() != item["sha256"]:
-        return None
-    return item["name"], content
+def _remember(request, token: str) -> None:
+    tokens = [t for t in request.session.get(SESSION_KEY, []) if isinstance(t, str)]
+    request.session[SESSION_KEY] = [*tokens[-(MAX_PENDING - 1) :], token]
 
 
 def _forget(request, token: str) -> None:
-    pending = _pending(request)
-    pending.pop(token, None)
-    request.session[SESSION_KEY] = pending
+    tokens = request.session.get(SESSION_KEY, [])
+    if token in tokens:
+        request.session[SESSION_KEY] = [t for t in tokens if t != token]
+
+
+def _preview(request, token: str, *, ward, period) -> ExcelPreview | None:
+    """The user's preview of this ward and period for a token of their session, expired or not."""
+    if not token or token not in request.session.get(SESSION_KEY, []):
+        return None
+    return (
+        ExcelPreview.objects.visible_to(request.user)
+        .filter(token=token, user=request.user, ward=ward, period=period)
+        .select_related("ward", "period")
+        .first()
+    )
 
 
 # --- the upload page ----------------------------------------------------------------
+
+PAGE = "campaigns/results/excel_upload.html"
 
 
 @login_required
@@ -128,33 +103,75 @@ def _forget(request, token: str) -> None:
 def excel_upload(request, code: str, period_pk: int):
     """GET: the upload form. POST a file: its errors, or a preview of the changes. POST `token`: save them."""
     ward, period = _ward_and_period(request, code, period_pk)
+    request.session.pop(OLD_SESSION_KEY, None)
     context = {"ward": ward, "period": period, "form": ExcelUploadForm(), "result": None, "token": None, "shown": SHOWN}
-
     if request.method == "POST" and "token" in request.POST:
-        token = request.POST["token"]
-        kept = _take(request, token, ward=ward, period=period)
-        if kept is None:
-            messages.error(request, _("The uploaded file is no longer available; upload it again."))
-            return render(request, "campaigns/results/excel_upload.html", context)
-        filename, content = kept
-        check = excel.upload_check(user=request.user, ward=ward, period=period, filename=filename, content=content)
-        if check.ok and not check.changes:  # someone saved the same values meanwhile
-            _forget(request, token)
-            messages.info(request, _("The file matches what is saved; there is nothing to change."))
-            return render(request, "campaigns/results/excel_upload.html", context)
-        if check.ok and check.digest != request.POST.get("digest"):
+        return _confirm(request, context)
+    if request.method == "POST":
+        form = ExcelUploadForm(request.POST, request.FILES)
+        context["form"] = form
+        if form.is_valid():
+            _check(request, form.cleaned_data["file"], context)
+    return render(request, PAGE, context)
+
+
+def _check(request, upload, context: dict) -> None:
+    """Check an uploaded file; keep it for confirmation when it changes something and has no error."""
+    ward, period = context["ward"], context["period"]
+    content = upload.read()
+    result = excel.upload_check(user=request.user, ward=ward, period=period, filename=upload.name, content=content)
+    context.update(result=result, filename=upload.name)
+    if not result.ok:
+        _error_message(request, result)
+    elif not result.changes:
+        messages.info(request, _("The file matches what is saved; there is nothing to change."))
+    else:
+        preview = excel.preview_keep(
+            user=request.user, ward=ward, period=period, filename=upload.name, content=content, result=result
+        )
+        _remember(request, preview.token)
+        context["token"] = preview.token
+
+
+def _confirm(request, context: dict):
+    """Save a preview's changes, or show why not: expired, errors, or results saved meanwhile."""
+    ward, period = context["ward"], context["period"]
+    token = request.POST["token"]
+    preview = _preview(request, token, ward=ward, period=period)
+    if preview is None:
+        _forget(request, token)
+        messages.error(request, _("The uploaded file is no longer available; upload it again."))
+        return render(request, PAGE, context)
+    try:
+        result = excel.preview_confirm(user=request.user, preview=preview, digest=request.POST.get("digest", ""))
+    except excel.PreviewUnavailable as exc:
+        _forget(request, token)
+        messages.error(request, str(exc))
+        return render(request, PAGE, context)
+    context.update(result=result, filename=preview.filename)
+    if result.needs_review:
+        context["token"] = token
+        if result.conflicts:
+            messages.error(
+                request,
+                _(
+                    "Someone saved results of this ward for this period after your preview; nothing was saved. "
+                    "Compare their values with your file below, then upload a corrected file or confirm to "
+                    "replace them with yours."
+                ),
+            )
+        else:
             messages.warning(
                 request,
                 _("The results changed since the preview was shown. Check the changes below and confirm again."),
             )
-            context.update(result=check, token=token, filename=filename)
-            return render(request, "campaigns/results/excel_upload.html", context)
-        result = excel.upload_apply(user=request.user, ward=ward, period=period, filename=filename, content=content)
-        _forget(request, token)
-        if not result.ok:
-            _error_message(request, result)
-            context.update(result=result, filename=filename)
-            return render(request, "campaigns/results/excel_upload.html", context)
+        return render(request, PAGE, context)
+    _forget(request, token)
+    if not result.ok:
+        _error_message(request, result)
+    elif not result.changes:
+        messages.info(request, _("The file matches what is saved; there is nothing to change."))
+    else:
         messages.success(
             request,
             ngettext(
@@ -162,26 +179,10 @@ def excel_upload(request, code: str, period_pk: int):
                 "%(count)s results saved from “%(name)s”.",
                 result.saved,
             )
-            % {"count": result.saved, "name": filename},
+            % {"count": result.saved, "name": preview.filename},
         )
         return redirect("campaigns:excel-upload", code=ward.code, period_pk=period.pk)
-
-    if request.method == "POST":
-        form = ExcelUploadForm(request.POST, request.FILES)
-        context["form"] = form
-        if not form.is_valid():
-            return render(request, "campaigns/results/excel_upload.html", context)
-        upload = form.cleaned_data["file"]
-        content = upload.read()
-        result = excel.upload_check(user=request.user, ward=ward, period=period, filename=upload.name, content=content)
-        context.update(result=result, filename=upload.name)
-        if not result.ok:
-            _error_message(request, result)
-        elif not result.changes:
-            messages.info(request, _("The file matches what is saved; there is nothing to change."))
-        else:
-            context["token"] = _keep(request, ward=ward, period=period, filename=upload.name, content=content)
-    return render(request, "campaigns/results/excel_upload.html", context)
+    return render(request, PAGE, context)
 
 
 def _error_message(request, result: excel.UploadResult) -> None:

@@ -26,9 +26,8 @@ from campaigns.criteria.loading import criteria_set_load_file
 from campaigns.criteria.models import Indicator
 from campaigns.results import excel, services
 from campaigns.results.excel import HEADERS, template_build, upload_apply, upload_check
-from campaigns.results.models import Period, Result, Submission
+from campaigns.results.models import ExcelPreview, Period, Result, Submission
 from campaigns.results.periods import periods_ensure
-from portal import spreadsheets
 from portal.models import HistoryEntry
 from tests.factories import NeighbourhoodFactory, ProfileFactory
 
@@ -549,17 +548,17 @@ def _big_workbook(rows: int) -> bytes:
     return out.getvalue()
 
 
-def test_a_file_of_more_than_100_000_rows_is_refused_quickly(cast, march, ward_a, staff_a):
+def test_a_file_of_more_than_10_000_rows_is_refused_quickly(cast, march, ward_a, staff_a):
     """Refused by counting rows in the sheet's XML: no row is ever read into cells (what makes it quick;
     speed itself is measured by `make bench`, not by a timed test)."""
     from unittest import mock
 
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
-    content = _big_workbook(100_001)
+    content = _big_workbook(10_001)
     with mock.patch.object(ReadOnlyWorksheet, "iter_rows", side_effect=AssertionError("rows were read")):
         result = check(staff_a, ward_a, march, content)
-    assert [e.message for e in result.errors] == ["The file has more than 100.000 rows."]
+    assert [e.message for e in result.errors] == ["The file has more than 10.000 rows."]
     nothing_saved()
 
 
@@ -766,16 +765,202 @@ def test_confirm_when_someone_saved_the_same_values_meanwhile(client, cast, marc
     response = client.post(upload_url, {"token": token, "digest": digest})
     assert response.status_code == 200 and response.context["token"] is None
     assert HistoryEntry.objects.count() == history
-    assert excel_pending(client) == {}
+    assert excel_pending(client) == []
+    assert not ExcelPreview.objects.exists()
 
 
-def excel_pending(client) -> dict:
+def excel_pending(client) -> list[str]:
+    """The tokens of the previews the session holds."""
     from campaigns.results.views.excel import SESSION_KEY
 
-    return client.session.get(SESSION_KEY, {})
+    return client.session.get(SESSION_KEY, [])
 
 
-def test_a_zip_bomb_is_refused_before_it_is_opened(cast, march, ward_a, staff_a, monkeypatch):
-    monkeypatch.setattr(spreadsheets, "MAX_UNPACKED_BYTES", 1000)
+def test_a_zip_bomb_is_refused_before_it_is_opened(cast, march, ward_a, staff_a, settings):
+    settings.UPLOAD_MAX_UNPACKED_BYTES = 1024
     result = check(staff_a, ward_a, march, workbook([]))
-    assert [e.message for e in result.errors] == ["The file is too large once unpacked."]
+    assert [e.message for e in result.errors] == ["The file unpacks to more than 1 KB."]
+
+
+# --- previews kept on the server --------------------------------------------------------------------
+
+
+def _session_size(client) -> int:
+    """The size of the session as its backend stores it."""
+    store = client.session
+    return len(store.encode(store.load()))
+
+
+def _messages_of(response) -> list[str]:
+    from django.contrib.messages import get_messages
+
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def test_the_session_holds_only_a_short_token_after_a_preview(
+    client, cast, march, ward_a, hood_a, hood_a2, staff_a, django_capture_on_commit_callbacks
+):
+    client.force_login(staff_a)
+    template_url, upload_url = _urls(ward_a.code, march)
+    filled = {(hood.pk, code): 95 for hood in (hood_a, hood_a2) for code in ("I.1", "II.2", "II.4")}
+    content = fill(
+        client.get(template_url).content, filled, notes={key: "Theo báo cáo tháng 3 " * 20 for key in filled}
+    )
+    assert len(content) > 5000
+    before = _session_size(client)
+
+    preview = client.post(upload_url, {"file": _upload(content)})
+    token = preview.context["token"]
+    assert excel_pending(client) == [token]
+    assert _session_size(client) - before < 100 and _session_size(client) < 1024
+    kept = ExcelPreview.objects.get()
+    assert (kept.token, kept.user, kept.ward, kept.period, kept.filename) == (
+        token,
+        staff_a,
+        ward_a,
+        march,
+        "ket-qua.xlsx",
+    )
+    with kept.file.open("rb") as f:
+        assert f.read() == content
+    assert kept.base == preview.context["result"].base and len(kept.base) == 2 * len(ENTERED)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmed = client.post(upload_url, {"token": token, "digest": preview.context["result"].digest})
+    assert confirmed.status_code == 302
+    assert excel_pending(client) == [] and not ExcelPreview.objects.exists()
+    assert not kept.file.storage.exists(kept.file.name)
+
+
+def test_a_new_upload_replaces_the_preview_of_the_same_ward_and_period(client, cast, march, ward_a, hood_a, staff_a):
+    client.force_login(staff_a)
+    _t, upload_url = _urls(ward_a.code, march)
+    first = client.post(upload_url, {"file": _upload(workbook([row(hood_a, "I.1", 95)]))}).context["token"]
+    second = client.post(upload_url, {"file": _upload(workbook([row(hood_a, "I.1", 96)]))}).context["token"]
+    assert list(ExcelPreview.objects.values_list("token", flat=True)) == [second]
+    assert client.post(upload_url, {"token": first, "digest": "x"}).status_code == 200
+    assert not Result.objects.exists()
+    for number in (4, 5, 6):  # other months: at most three previews per person
+        client.post(_urls(ward_a.code, month(number))[1], {"file": _upload(workbook([row(hood_a, "I.1", 95)]))})
+    assert ExcelPreview.objects.count() == 3 and len(excel_pending(client)) == 3
+    assert not ExcelPreview.objects.filter(token=second).exists()
+
+
+def test_a_preview_is_confirmed_only_by_its_own_session_and_user(client, cast, march, ward_a, hood_a, staff_a):
+    from tests.factories import MembershipFactory, UserFactory
+    from wards.models import Membership
+
+    colleague = UserFactory(username="canbo3", first_name="Lan")
+    MembershipFactory(user=colleague, role=Membership.Role.WARD_STAFF, ward=ward_a)
+    client.force_login(staff_a)
+    _t, upload_url = _urls(ward_a.code, march)
+    preview = client.post(upload_url, {"file": _upload(workbook([row(hood_a, "I.1", 95)]))})
+    token, digest = preview.context["token"], preview.context["result"].digest
+
+    client.force_login(colleague)  # a new session, without the token
+    assert client.post(upload_url, {"token": token, "digest": digest}).status_code == 200
+    session = client.session
+    session["campaigns_excel_previews"] = [token]  # a token learnt somehow: still not their preview
+    session.save()
+    assert client.post(upload_url, {"token": token, "digest": digest}).status_code == 200
+    assert not Result.objects.exists() and ExcelPreview.objects.filter(token=token).exists()
+
+
+def test_an_expired_preview_is_refused_at_confirmation_in_vietnamese(
+    client, cast, march, ward_a, hood_a, staff_a, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    client.force_login(staff_a)
+    _t, upload_url = _urls(ward_a.code, march)
+    preview = client.post(upload_url, {"file": _upload(workbook([row(hood_a, "I.1", 95)]))})
+    token, digest = preview.context["token"], preview.context["result"].digest
+    kept = ExcelPreview.objects.get()
+    assert kept.expires_at - kept.created_at == excel.PREVIEW_LIFETIME
+    ExcelPreview.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(upload_url, {"token": token, "digest": digest})
+    assert response.status_code == 200 and response.context["token"] is None
+    assert _messages_of(response) == ["Bản xem trước này đã hết hạn; chưa lưu dữ liệu nào. Hãy tải tệp lên lại."]
+    assert not Result.objects.exists() and not Submission.objects.exists()
+    assert not ExcelPreview.objects.exists() and not kept.file.storage.exists(kept.file.name)
+    assert excel_pending(client) == []
+
+
+def test_a_preview_expires_after_its_lifetime(cast, march, ward_a, hood_a, staff_a):
+    import time_machine
+
+    content = workbook([row(hood_a, "I.1", 95)])
+    with time_machine.travel(date(2026, 3, 20), tick=False) as clock:
+        result = check(staff_a, ward_a, march, content)
+        preview = excel.preview_keep(
+            user=staff_a, ward=ward_a, period=march, filename="a.xlsx", content=content, result=result
+        )
+        clock.shift(excel.PREVIEW_LIFETIME)
+        with pytest.raises(excel.PreviewUnavailable, match="This preview has expired"):
+            excel.preview_confirm(user=staff_a, preview=preview, digest=result.digest)
+    assert not Result.objects.exists() and not ExcelPreview.objects.exists()
+
+
+def test_the_cleanup_deletes_expired_previews_and_their_files(
+    cast, march, ward_a, hood_a, staff_a, ward_b, staff_b, django_capture_on_commit_callbacks
+):
+    import time_machine
+    from django.core.management import call_command
+
+    from campaigns.results.tasks import delete_expired_excel_previews
+
+    def keep(user, ward, content):
+        result = check(user, ward, march, content)
+        return excel.preview_keep(user=user, ward=ward, period=march, filename="f.xlsx", content=content, result=result)
+
+    with time_machine.travel(date(2026, 3, 20), tick=False) as clock:
+        old = keep(staff_a, ward_a, workbook([row(hood_a, "I.1", 95)]))
+        clock.shift(excel.PREVIEW_LIFETIME / 2)
+        young = keep(staff_b, ward_b, workbook([row(NeighbourhoodFactory(ward=ward_b), "I.1", 95)]))
+        clock.shift(excel.PREVIEW_LIFETIME / 2)
+        out = io.StringIO()
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("delete_expired_excel_previews", stdout=out)
+        assert out.getvalue().strip() == "1 expired Excel previews deleted."
+        assert list(ExcelPreview.objects.all()) == [young]
+        assert not old.file.storage.exists(old.file.name) and young.file.storage.exists(young.file.name)
+        clock.shift(excel.PREVIEW_LIFETIME)
+        with django_capture_on_commit_callbacks(execute=True):
+            assert delete_expired_excel_previews.delay().get() == 1
+    assert not ExcelPreview.objects.exists() and not young.file.storage.exists(young.file.name)
+
+
+def test_the_cleanup_is_an_hourly_schedule_an_administrator_can_change(db):
+    from importlib import import_module
+
+    from django.apps import apps
+    from django_celery_beat.models import PeriodicTask
+
+    migration = import_module("campaigns.results.migrations.0003_excel_preview_cleanup")
+    PeriodicTask.objects.filter(task=migration.TASK).delete()  # a transactional test may have flushed it already
+    migration.create(apps, None)
+    migration.create(apps, None)  # twice: nothing doubled
+    task = PeriodicTask.objects.select_related("crontab").get(
+        task="campaigns.results.tasks.delete_expired_excel_previews"
+    )
+    assert (task.crontab.minute, task.crontab.hour, str(task.crontab.timezone)) == ("17", "*", "Asia/Ho_Chi_Minh")
+
+
+def test_previews_are_scoped_to_the_ward(cast, march, ward_a, hood_a, staff_a, staff_b, leader_a, city_leader):
+    content = workbook([row(hood_a, "I.1", 95)])
+    excel.preview_keep(
+        user=staff_a,
+        ward=ward_a,
+        period=march,
+        filename="a.xlsx",
+        content=content,
+        result=check(staff_a, ward_a, march, content),
+    )
+    assert ExcelPreview.objects.visible_to(staff_a).count() == 1
+    assert ExcelPreview.objects.visible_to(leader_a).count() == 1
+    assert ExcelPreview.objects.visible_to(city_leader).count() == 1
+    assert ExcelPreview.objects.visible_to(staff_b).count() == 0

@@ -11,6 +11,7 @@ With no broker configured (development, tests) the broker, the worker and beat a
 import logging
 import time
 
+from celery import current_app as app  # the portal app (portal/__init__.py loads portal.celery first)
 from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connection
 from django.http import HttpRequest, JsonResponse
@@ -19,7 +20,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django_celery_beat.schedulers import DatabaseScheduler
 
-from portal.celery import app
 from portal.models import Heartbeat
 
 logger = logging.getLogger(__name__)

@@ -42,6 +42,8 @@ def logging_config(*, json_lines: bool, level: str) -> dict:
             "stdout": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "default"}
         },
         "root": {"handlers": ["stdout"], "level": level},
+        # django-axes writes several INFO lines per login; failures and lockouts are WARNING.
+        "loggers": {"axes": {"level": "WARNING"}},
     }
 
 

@@ -1,6 +1,7 @@
 """One settings module, configured by environment variables (see README)."""
 
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -25,8 +26,11 @@ DEBUG = env_bool("DEBUG")
 # SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, CELERY_BROKER_URL and the e-mail settings are required and
 # checked (portal/environment.py): one ImproperlyConfigured lists every missing or invalid one.
 # The tests run with DEBUG off too; pytest (>= 8.2) sets PYTEST_VERSION, and they keep the development
-# defaults below. Development is DEBUG=1 (`make run`).
-PRODUCTION = not DEBUG and "PYTEST_VERSION" not in os.environ
+# defaults below. Development is DEBUG=1 (`make run`). Commands that only write source files
+# (makemigrations, makemessages, compilemessages) run anywhere, like the tests.
+SOURCE_COMMANDS = {"makemigrations", "makemessages", "compilemessages"}
+_command = sys.argv[1] if len(sys.argv) > 1 and sys.argv[0].endswith("manage.py") else ""
+PRODUCTION = not DEBUG and "PYTEST_VERSION" not in os.environ and _command not in SOURCE_COMMANDS
 if PRODUCTION:
     environment.check_production(os.environ)
 SECRET_KEY = os.environ.get("SECRET_KEY") or environment.DEVELOPMENT_SECRET_KEY

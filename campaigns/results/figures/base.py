@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from campaigns.results.models import Period
+from portal import numbers
 
 
 @dataclass(frozen=True)
@@ -71,8 +72,9 @@ def exists_on(day) -> Q:
 
 
 def share(part: int, whole: int) -> Fraction | None:
-    """part ÷ whole × 100, exact; None when there is nothing to divide by. Round only to show it."""
-    return Fraction(100 * part, whole) if whole else None
+    """part ÷ whole × 100, exact; None when there is nothing to divide by. Round only to show it
+    (portal.numbers.percent_of)."""
+    return numbers.share(part, whole)
 
 
 def change_pp(now: Fraction | None, before: Fraction | None) -> Fraction | None:

@@ -73,9 +73,12 @@ def test_charts_are_drawn_and_the_pickers_work_without_inline_code(november, log
         for chart in ("chart-criteria", "chart-trend"):
             page.wait_for_function(f"() => window.Chart && Chart.getChart(document.getElementById('{chart}'))")
         # The language picker submits itself (data-autosubmit in static/portal/portal.js).
-        page.select_option("#language", "en")
+        # Each choice reloads the page; the next is made once the new page has bound its deferred script.
+        with page.expect_navigation(wait_until="load"):
+            page.select_option("#language", "en")
         expect(page.locator("html")).to_have_attribute("lang", "en")
-        page.select_option("#language", "vi")
+        with page.expect_navigation(wait_until="load"):
+            page.select_option("#language", "vi")
         expect(page.locator("html")).to_have_attribute("lang", "vi")
         # The month picker of the owed grid goes to the month chosen (data-navigate).
         page.goto(f"{live_server.url}/results/ward/14797/{november.pk}/")

@@ -4,9 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install run test lint format bench messages check-deploy clean
+.PHONY: install run worker beat test lint format bench messages check-deploy clean
 
 $(VENV)/.installed: requirements.txt
+	@echo "==> Installing the Python packages into $(VENV) (the first time and after requirements.txt changes: about a minute)"
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
@@ -14,11 +15,30 @@ $(VENV)/.installed: requirements.txt
 
 install: $(VENV)/.installed
 
+# Another port: make run HOST=127.0.0.1:8080 (another address must also be in ALLOWED_HOSTS; README).
 run: install
+	@echo "==> Database: applying migrations (SQLite, db.sqlite3, unless DATABASE_URL is set)"
 	DEBUG=1 $(PY) manage.py migrate --noinput
+	@echo "==> Demo data: units, criteria, results, campaigns and reports (about half a minute the first time)"
 	DEBUG=1 $(PY) manage.py load_demo
-	@echo "Portal: http://$(HOST)/"
+	@if [ -z "$$CELERY_BROKER_URL" ]; then \
+		echo "==> Tasks run inside the web process: reports are built when someone presses \"Lập ngay\";"; \
+		echo "    schedules and reminders need Redis, a worker and beat (README: Worker, beat and Redis)"; \
+	else echo "==> Tasks go to $$CELERY_BROKER_URL: run make worker and make beat beside this"; fi
+	@echo "==> Portal: http://$(HOST)/ (another port: make run HOST=127.0.0.1:8080; stop with Ctrl+C)"
 	DEBUG=1 $(PY) manage.py runserver $(HOST)
+
+# Scheduled reports and reminders in development, beside `make run` and against its database: a Redis
+# and the same CELERY_BROKER_URL in every terminal (README: Worker, beat and Redis). One worker process
+# (--concurrency 1) because SQLite takes one writer at a time; with PostgreSQL drop it.
+worker beat: export DEBUG := 1
+worker: install
+	@test -n "$$CELERY_BROKER_URL" || (echo "make worker needs CELERY_BROKER_URL, e.g. export CELERY_BROKER_URL=redis://127.0.0.1:6379/0 (README: Worker, beat and Redis)"; exit 1)
+	$(VENV)/bin/celery -A portal worker --loglevel INFO --concurrency 1
+
+beat: install
+	@test -n "$$CELERY_BROKER_URL" || (echo "make beat needs CELERY_BROKER_URL, e.g. export CELERY_BROKER_URL=redis://127.0.0.1:6379/0 (README: Worker, beat and Redis)"; exit 1)
+	$(VENV)/bin/celery -A portal beat --loglevel INFO
 
 test: install
 	$(VENV)/bin/ruff check .

@@ -1,4 +1,5 @@
-"""Forms of the report pages: how a scope's reports are addressed and signed, and a report's number.
+"""Forms of the report pages: how a scope's reports are addressed and signed, a report's number, and when
+the schedules run.
 
 They read and normalise what was typed (NFC, one item per line); reports.services saves it.
 """
@@ -7,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.vietnamese import nfc
+from reports import schedules
 from reports.models import DocumentSettings
 
 MAX_LINES = {"addressee": 6, "recipients": 15, "signer_title": 3}
@@ -63,3 +65,44 @@ class ReportNumberForm(forms.Form):
 
     def clean_number(self) -> str:
         return nfc(self.cleaned_data.get("number"))
+
+
+def _whole(label, low: int, high: int, message) -> forms.IntegerField:
+    """A whole number between low and high; one message for every way of getting it wrong. A text input
+    (not type=number) so that what was typed is shown back as typed."""
+    return forms.IntegerField(
+        label=label,
+        min_value=low,
+        max_value=high,
+        error_messages=dict.fromkeys(("required", "invalid", "min_value", "max_value"), message),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "size": 3}),
+    )
+
+
+class ScheduleForm(forms.Form):
+    """The day and time of one known schedule, without cron text: a day of the month for the monthly and
+    annual ones (1–28, so that February has it too), a month for the annual one, an hour and a minute."""
+
+    day = _whole(_("Day of the month"), 1, 28, _("Enter a day of the month from 1 to 28 (every month has it)."))
+    month = _whole(_("Month"), 1, 12, _("Enter a month from 1 to 12."))
+    hour = _whole(_("Hour"), 0, 23, _("Enter an hour from 0 to 23."))
+    minute = _whole(_("Minute"), 0, 59, _("Enter a minute from 0 to 59."))
+    enabled = forms.BooleanField(label=_("Run on this schedule"), required=False)
+
+    def __init__(self, *args, cadence: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        if cadence != schedules.ANNUAL:
+            del self.fields["month"]
+        if cadence == schedules.DAILY:
+            del self.fields["day"]
+
+    @classmethod
+    def initial_for(cls, times: schedules.Times | None, enabled: bool) -> dict:
+        """The form's values from the schedule; empty fields when it is one only the admin site can show."""
+        if times is None:
+            return {"enabled": enabled}
+        return {"day": times.day, "month": times.month, "hour": times.hour, "minute": times.minute, "enabled": enabled}
+
+    def times(self) -> schedules.Times:
+        data = self.cleaned_data
+        return schedules.Times(hour=data["hour"], minute=data["minute"], day=data.get("day"), month=data.get("month"))

@@ -17,10 +17,12 @@ from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django_celery_beat.models import CrontabSchedule, PeriodicTask
 from kombu.exceptions import OperationalError as BrokerError
 
 from campaigns.results.models import Period
 from portal.models import history_record
+from reports import schedules
 from reports.documents import document_settings_for
 from reports.models import DocumentSettings, Report
 from reports.summaries import annual_snapshot, monthly_snapshot
@@ -376,3 +378,47 @@ def scheduled_reports(*, kind: str, today: date | None = None) -> list[Report]:
         for ward in Ward.objects.filter(city=city, neighbourhoods__isnull=False).distinct():
             queued.append(report_request(kind=kind, city=city, ward=ward, period=period)[0])
     return queued
+
+
+def _crontab(times: schedules.Times) -> CrontabSchedule:
+    """A crontab row with these values in the portal's time zone, reused when one exists."""
+    values = {
+        "minute": str(times.minute),
+        "hour": str(times.hour),
+        "day_of_month": str(times.day) if times.day else "*",
+        "month_of_year": str(times.month) if times.month else "*",
+        "day_of_week": "*",
+        "timezone": settings.TIME_ZONE,
+    }
+    return CrontabSchedule.objects.filter(**values).order_by("pk").first() or CrontabSchedule.objects.create(**values)
+
+
+def _state_words(enabled: bool) -> str:
+    return _reason(_("Switched on") if enabled else _("Switched off"))
+
+
+def schedule_change(*, task_id: int, times: schedules.Times, enabled: bool, user) -> PeriodicTask:
+    """Run a known schedule (reports.schedules.KNOWN) at another day and time, or switch it on or off.
+
+    The task moves to a crontab of the new values instead of changing its own row, which other tasks may
+    share. A changed time counts from now: beat starts from the moment of the change (last_run_at empty,
+    date_changed now), so a time already passed this month is not caught up at once. Beat sees the change
+    at its next tick (PeriodicTask.save marks the schedules changed). History keeps the words, not cron.
+    """
+    with transaction.atomic():
+        task = schedules.editable().select_for_update(of=("self",)).get(pk=task_id)
+        crontab = _crontab(times)
+        moved, switched = crontab.pk != task.crontab_id, enabled != task.enabled
+        if not (moved or switched):
+            return task
+        changes = {}
+        if moved:
+            with translation.override(settings.LANGUAGE_CODE):
+                changes["schedule"] = [schedules.describe(task.crontab), schedules.describe(crontab)]
+            task.last_run_at = None
+        if switched:
+            changes["state"] = [_state_words(task.enabled), _state_words(enabled)]
+        task.crontab, task.enabled = crontab, enabled
+        task.save()
+        history_record(obj=task, user=user, action="update", changes=changes)
+    return task

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import views
+from reports import schedule_pages, views
 
 app_name = "reports"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("reports/build/", views.report_build_now, name="report-build"),
     path("reports/<int:pk>/", views.report_detail, name="report-detail"),
     path("reports/<int:pk>/number/", views.report_number, name="report-number"),
+    path("reports/schedules/<int:pk>/", schedule_pages.schedule_edit, name="schedule-edit"),
     path("reports/documents/<str:code>/", views.document_settings, name="document-settings"),
     path("reports/<int:pk>/<str:fmt>/", views.report_file, name="report-file"),
 ]

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
@@ -18,7 +19,7 @@ from campaigns.results.models import CriterionResult, Period, Submission
 from portal import scope
 from portal.models import HistoryEntry
 from portal.numbers import parse_id, round_half_up, share
-from reports import selectors, summaries
+from reports import schedules, selectors, summaries
 from reports.documents import document_settings_for, unit_scope
 from reports.exports.addressing import default_addressee
 from reports.filters import DashboardWardFilter
@@ -317,8 +318,21 @@ def report_list(request):
             "months": months,
             "years": years,
             "can_build": scope.can_build_report(request.user, city=city, ward=ward),
+            **_schedule_block(request),
         },
     )
+
+
+def _schedule_block(request) -> dict:
+    """The schedules under the list: when each runs next, and whether a worker and beat are there to run them."""
+    now = timezone.now()
+    return {
+        "schedules": schedules.rows(now),
+        "in_process": schedules.runs_in_process(),
+        "worker_silence": schedules.silence("worker", now),
+        "beat_silence": schedules.silence("beat", now),
+        "can_change_schedules": scope.scope_of(request.user).is_admin,
+    }
 
 
 @login_required
@@ -359,17 +373,19 @@ def _report_page(request, report: Report, number_form: ReportNumberForm | None =
         current = same.filter(is_current=True).first()
         # A build taken for dead was queued again: the page follows the new one.
         rebuild = same.pending().filter(requested_at__gt=report.requested_at).order_by("-requested_at").first()
+    state = {"report": report, "current": current, "rebuild": rebuild, "silence": None}
+    if report.state in (Report.State.QUEUED, Report.State.RUNNING):
+        # No worker lately: say so rather than spin, and ask again only now and then.
+        state["silence"] = schedules.silence("worker", timezone.now())
     if request.headers.get("HX-Request"):
-        return render(request, "reports/_report_state.html", {"report": report, "current": current, "rebuild": rebuild})
+        return render(request, "reports/_report_state.html", state)
     if number_form is None and scope.can_build_report(request.user, city=report.city, ward=report.ward):
         number_form = ReportNumberForm(initial={"number": report.number})
     return render(
         request,
         "reports/report_detail.html",
         {
-            "report": report,
-            "current": current,
-            "rebuild": rebuild,
+            **state,
             "number_form": number_form,
             "definitions": summaries.figure_definitions(report.kind),
         },

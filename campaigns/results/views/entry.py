@@ -17,9 +17,10 @@ from django.views.decorators.http import require_POST
 
 from campaigns.criteria.evaluation import shortfall
 from campaigns.criteria.models import Indicator
-from campaigns.results import periods, services
+from campaigns.results import bulk, periods, services
 from campaigns.results.forms import ReopenForm, ResultsForm, ReturnForm, check_evidence
 from campaigns.results.models import CriterionResult, Evidence, Period, Result, Submission
+from campaigns.results.views import bulk as bulk_views
 from portal import scope
 from portal.models import HistoryEntry
 from portal.redirects import next_url
@@ -41,7 +42,7 @@ def owed(request, code: str, period_pk: int | None = None):
     hoods = list(ward.neighbourhoods.current(period.end).order_by("search_key"))
     submissions = {
         s.neighbourhood_id: s
-        for s in Submission.objects.filter(period=period, ward=ward).prefetch_related(
+        for s in bulk.with_fill(Submission.objects.filter(period=period, ward=ward)).prefetch_related(
             Prefetch(
                 "criterion_results", queryset=CriterionResult.objects.only("submission_id", "criterion_id", "is_met")
             )
@@ -49,11 +50,16 @@ def owed(request, code: str, period_pk: int | None = None):
     }
     criteria_set = services.criteria_set_for(hoods[0], period) if hoods else None
     criteria = list(criteria_set.criteria.all()) if criteria_set else []
+    can_edit = scope.can_edit_ward(request.user, ward)
+    # What staff can tick to send at once, and how many indicators each still lacks (bulk.submit_plan).
+    open_statuses = (Submission.Status.DRAFT, Submission.Status.RETURNED)
+    can_send = can_edit and not period.is_locked
     rows = []
     for hood in hoods:
         sub = submissions.get(hood.pk)
         met = {cr.criterion_id: cr.is_met for cr in sub.criterion_results.all()} if sub else {}
-        rows.append({"hood": hood, "submission": sub, "cells": [met.get(c.pk) for c in criteria]})
+        fill = bulk.fill(sub) if can_send and sub and sub.status in open_statuses else None
+        rows.append({"hood": hood, "submission": sub, "cells": [met.get(c.pk) for c in criteria], "fill": fill})
     counts = defaultdict(int)
     for row in rows:
         counts[row["submission"].status if row["submission"] else "none"] += 1
@@ -69,8 +75,10 @@ def owed(request, code: str, period_pk: int | None = None):
             "ward_submission": submissions.get(None),
             "counts": dict(counts),
             "months": Period.objects.filter(kind=Period.Kind.MONTH, start__lte=period.end).order_by("-start")[:13],
-            "can_edit": scope.can_edit_ward(request.user, ward),
+            "can_edit": can_edit,
             "can_review": scope.can_review_ward(request.user, ward),
+            "sendable": sum(1 for row in rows if row["fill"]),
+            "bulk_outcome": bulk_views.refusals_shown(request, bulk_views.SUBMIT, ward, period),
         },
     )
 
@@ -304,11 +312,12 @@ def review(request, code: str, period_pk: int | None = None):
     """The ward leader's list of what waits for review in a period."""
     ward = get_ward_for_user(request.user, code)
     period = _period(period_pk)
-    submissions = (
+    submissions = list(
         Submission.objects.filter(ward=ward, period=period)
         .select_related("neighbourhood", "submitted_by")
         .order_by("status", "neighbourhood__search_key")
     )
+    can_review = scope.can_review_ward(request.user, ward)
     return render(
         request,
         "campaigns/results/review.html",
@@ -316,7 +325,11 @@ def review(request, code: str, period_pk: int | None = None):
             "ward": ward,
             "period": period,
             "submissions": submissions,
-            "can_review": scope.can_review_ward(request.user, ward),
+            "waiting": sum(1 for s in submissions if s.status == Submission.Status.SUBMITTED),
+            "can_review": can_review,
+            "bulk_outcome": bulk_views.refusals_shown(request, bulk_views.APPROVE, ward, period)
+            if can_review
+            else None,
         },
     )
 

@@ -5,6 +5,10 @@ the session holds only the tokens of the user's previews, posted back by the con
 preview is tied to the session and user that made it and every page of theirs stays light. Confirming
 checks the file again under the ward's lock and saves it only if nothing it changes moved on since
 the preview; otherwise the differences are shown and the preview is kept (excel.preview_confirm).
+
+A confirmed file leads on: the upload page then offers to send the drafts it just saved to the ward
+leader in one action (views.bulk.bulk_submit), for which the session keeps their neighbourhood ids
+until that page is shown once.
 """
 
 from django import forms
@@ -16,14 +20,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from campaigns.results import excel
+from campaigns.results import bulk, excel
 from campaigns.results.excel.previews import MAX_PENDING
-from campaigns.results.models import ExcelPreview, Period
+from campaigns.results.models import ExcelPreview, Period, Submission
+from campaigns.results.views.bulk import FIELD
 from portal import scope
 from portal.uploads import check_upload, nothing_saved_message
 from wards.selectors import get_ward_for_user
 
 SESSION_KEY = "campaigns_excel_previews"  # the tokens of the user's previews, nothing else
+SAVED_KEY = "campaigns_excel_saved"  # the units a confirmed file just saved, for the next step, shown once
 OLD_SESSION_KEY = "campaigns_excel_uploads"  # whole files, kept in the session before; dropped when seen
 SHOWN = 5000  # rows of an error or preview table rendered; the counts are always complete
 
@@ -112,7 +118,37 @@ def excel_upload(request, code: str, period_pk: int):
         context["form"] = form
         if form.is_valid():
             _check(request, form.cleaned_data["file"], context)
+    else:
+        context.update(saved=_saved_drafts(request, ward, period), field=FIELD)
     return render(request, PAGE, context)
+
+
+# --- the next step: send what was just saved -------------------------------------------------------
+
+
+def _saved_drafts(request, ward, period) -> list[dict]:
+    """The units a file confirmed just before saved that can still be sent, with what each lacks; once.
+
+    The session holds only their neighbourhood ids; each is read again within the user's scope.
+    """
+    kept = request.session.pop(SAVED_KEY, None)
+    if not isinstance(kept, dict) or (kept.get("ward"), kept.get("period")) != (ward.code, period.pk):
+        return []
+    units = [pk for pk in kept.get("units", []) if isinstance(pk, int)]
+    if period.is_locked or not units:
+        return []
+    drafts = bulk.with_fill(
+        Submission.objects.visible_to(request.user)
+        .filter(
+            ward=ward,
+            period=period,
+            neighbourhood_id__in=units,
+            status__in=(Submission.Status.DRAFT, Submission.Status.RETURNED),
+        )
+        .select_related("neighbourhood")
+        .order_by("neighbourhood__search_key")
+    )
+    return [{"submission": s, "empty": bulk.fill(s).empty} for s in drafts]
 
 
 def _check(request, upload, context: dict) -> None:
@@ -181,6 +217,11 @@ def _confirm(request, context: dict):
             )
             % {"count": result.saved, "name": preview.filename},
         )
+        request.session[SAVED_KEY] = {
+            "ward": ward.code,
+            "period": period.pk,
+            "units": sorted({row.neighbourhood.pk for row in result.changes}),
+        }
         return redirect("campaigns:excel-upload", code=ward.code, period_pk=period.pk)
     return render(request, PAGE, context)
 

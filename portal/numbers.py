@@ -7,7 +7,7 @@ of shares (`percent`, `percent_of`), so the dashboard, the PDF and the pages agr
 
 import math
 import re
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 from django import forms
@@ -308,3 +308,23 @@ class NumberField(forms.CharField):
 def _shown(limit: Decimal | int) -> str:
     """A bound as people read it in a message: 2.147.483.647 in Vietnamese, 2,147,483,647 in English."""
     return number_format(limit, use_l10n=True, force_grouping=True)
+
+
+def number_shown(value) -> str:
+    """A number as Vietnamese officials write it: groups of thousands, a decimal comma, no trailing zeros
+    ("1.234,5", "20", "0,25"; the interface's separators in English). "—" for None or nothing; a text that
+    is not a plain number is returned as it is. Not for years: 2026 would read "2.026". The `number`
+    template filter (portal/templatetags/portal.py)."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return str(value)
+    try:
+        figure = value if isinstance(value, Decimal) else Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    if not figure.is_finite():
+        return str(value)
+    figure = figure.normalize()
+    places = max(0, -figure.as_tuple().exponent)
+    return number_format(figure, decimal_pos=places, use_l10n=True, force_grouping=True)

@@ -1,6 +1,6 @@
 from django import template
 
-from portal.numbers import percent, percent_of
+from portal.numbers import number_shown, percent, percent_of
 from portal.people import person
 
 register = template.Library()
@@ -9,6 +9,8 @@ register.filter("person", person)
 # Shares in one format everywhere: {{ part|percent:whole }} → "17,0 %"; {{ share|percent_of }}.
 register.filter("percent", percent)
 register.filter("percent_of", percent_of)
+# Numbers as officials write them, no trailing zeros: {{ 1234.50|number }} → "1.234,5"; None → "—".
+register.filter("number", number_shown)
 
 
 @register.filter

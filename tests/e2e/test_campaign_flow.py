@@ -119,6 +119,7 @@ def test_staff_update_an_overdue_task_and_the_leader_sees_the_target_move(
 
     # And mark it done: it no longer stands out.
     with page.expect_navigation():
+        page.check("#done-confirm")  # the confirmation the form asks for
         page.click("#done-form button[type=submit]")
     expect(page.get_by_test_id("task-status").get_by_test_id("overdue")).to_have_count(0)
     expect(page.locator("#done-form")).to_have_count(0)

@@ -5,20 +5,26 @@ Choices come from the user's scope, so a ward or neighbourhood id forged into a 
 
 import django_filters
 from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Min, Q
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.criteria.models import Criterion
 from campaigns.movement.models import Campaign, Target, Task, TaskUpdate
+from campaigns.movement.services.history import target_shown
 from portal import scope
 from portal.dates import date_field, date_filter
 from portal.numbers import NumberField
-from wards.models import City, Neighbourhood, Ward
+from portal.people import person
+from wards.models import City, Membership, Neighbourhood, Ward
 
 
 def _styled(form: forms.BaseForm) -> None:
     for field in form.fields.values():
         widget = field.widget
-        if isinstance(widget, (forms.Select, forms.SelectMultiple)):
+        if isinstance(widget, forms.CheckboxSelectMultiple):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
             widget.attrs.setdefault("class", "form-select")
         elif not isinstance(widget, (forms.CheckboxInput, forms.HiddenInput)):
             widget.attrs.setdefault("class", "form-control")
@@ -42,17 +48,19 @@ class CampaignForm(forms.Form):
     start = date_field(_("Start"))
     end = date_field(_("End"))
     goal = forms.CharField(label=_("Goal"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    # Checkbox lists (templates/campaigns/movement/_checklist.html, static/campaigns/checklist.js): a city has
+    # 166 wards, too many for a multiple select that needs Ctrl+click and does not work on a phone.
     wards = forms.ModelMultipleChoiceField(
         label=_("Participating wards"),
         queryset=Ward.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=forms.CheckboxSelectMultiple,
     )
     criteria = forms.ModelMultipleChoiceField(
         label=_("Criteria it pushes"),
         queryset=Criterion.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args, user, campaign: Campaign | None = None, **kwargs):
@@ -72,7 +80,13 @@ class CampaignForm(forms.Form):
         s = scope.scope_of(user)
         self.fields["ward"].queryset = managed_wards(user).order_by("search_key")
         if s.is_admin:
-            self.fields["city"].queryset = City.objects.visible_to(user)
+            cities = City.objects.visible_to(user).order_by("name")
+            self.fields["city"].queryset = cities
+            only = list(cities[:2])
+            if len(only) == 1:
+                # One city to choose from: it is chosen, not picked from "---------".
+                self.fields["city"].empty_label = None
+                self.fields["city"].initial = only[0].pk
         else:
             # Only administrators launch city-wide campaigns; the city follows from the owning ward.
             self.fields["ward"].required = True
@@ -126,6 +140,18 @@ def target_rows(formset) -> list[dict]:
     return rows
 
 
+def people_of(wards):
+    """The active staff and leaders of `wards`, each with the name of (one of) their wards among them: whom a
+    task of those wards may be put in charge of. Only people of wards the user may assign tasks to."""
+    in_wards = Q(memberships__ward__in=wards, memberships__role__in=Membership.WARD_ROLES)
+    return (
+        get_user_model()
+        .objects.filter(in_wards, is_active=True)
+        .annotate(ward_name=Min("memberships__ward__name", filter=in_wards))
+        .order_by("ward_name", "last_name", "first_name", "username")
+    )
+
+
 class TaskForm(forms.Form):
     title = forms.CharField(label=_("Task"), max_length=300)
     target = forms.ModelChoiceField(
@@ -138,6 +164,13 @@ class TaskForm(forms.Form):
         required=False,
         empty_label=_("The ward itself"),
     )
+    assignee = forms.ModelChoiceField(
+        label=_("Person in charge"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        empty_label=_("Nobody named yet"),
+        help_text=_("Staff and leaders of the assigned ward."),
+    )
     start = date_field(_("Start"))
     due = date_field(_("Due"))
     target_value = NumberField(label=_("Target value"), required=False, column=Task._meta.get_field("target_value"))
@@ -146,11 +179,14 @@ class TaskForm(forms.Form):
     def __init__(self, *args, campaign: Campaign, wards, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["target"].queryset = campaign.targets.all()
+        self.fields["target"].label_from_instance = target_shown
         self.fields["ward"].queryset = wards.order_by("search_key")
         self.fields["neighbourhood"].queryset = (
             Neighbourhood.objects.current().filter(ward__in=wards).select_related("ward")
         )
         self.fields["neighbourhood"].label_from_instance = lambda n: f"{n.ward.name} · {n.name}"
+        self.fields["assignee"].queryset = people_of(wards)
+        self.fields["assignee"].label_from_instance = lambda u: f"{person(u)} · {u.ward_name}"
         _styled(self)
 
     def clean_progress(self):
@@ -234,6 +270,14 @@ class TaskFilter(django_filters.FilterSet):
                 " form-control-sm" if "form-control" in field.widget.attrs["class"] else (" form-select-sm")
             )
         return form
+
+    def active_count(self) -> int:
+        """How many filters the list is narrowed by (the phone's "Bộ lọc" button shows it)."""
+        form = self.form
+        if not form.is_bound:
+            return 0
+        form.is_valid()
+        return sum(1 for name in self.filters if form.cleaned_data.get(name) not in (None, "", []))
 
     def filter_status(self, qs, name, value):
         if value == "overdue":

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from campaigns.movement.models import Campaign, Target
-from campaigns.movement.services.history import history_value
+from campaigns.movement.services.history import history_value, target_shown
 from portal import scope
 from portal.models import history_record
 
@@ -36,15 +36,20 @@ def _campaign_errors(data: dict, targets: list[dict]) -> dict:
     return errors
 
 
+def _targets_shown(campaign: Campaign) -> str | None:
+    """The campaign's targets in one line, as its history shows them; None when it has none."""
+    return "; ".join(target_shown(t) for t in campaign.targets.order_by("id")) or None
+
+
 def _targets_save(campaign: Campaign, targets: list[dict], changes: dict) -> None:
-    """Add, change and delete the campaign's targets; deletions go into `changes`."""
+    """Add, change and delete the campaign's targets; the targets before and after go into `changes`."""
+    before = _targets_shown(campaign)
     existing = {t.pk: t for t in campaign.targets.all()}
     for row in targets:
         target = existing.get(row.get("id")) if row.get("id") else None
         if row.get("delete"):
             if target is not None:
                 target.delete()
-                changes.setdefault("targets", []).append(history_value(target))
             continue
         if target is None:
             target = Target(campaign=campaign)
@@ -52,6 +57,9 @@ def _targets_save(campaign: Campaign, targets: list[dict], changes: dict) -> Non
         target.unit = (row.get("unit") or "").strip()
         target.value = row["value"]
         target.save()
+    after = _targets_shown(campaign)
+    if after != before:
+        changes["targets"] = [before, after]
 
 
 def campaign_save(*, user, campaign: Campaign | None = None, data: dict, targets: Iterable[dict]) -> Campaign:

@@ -16,7 +16,9 @@ from campaigns.movement.services.history import history_value
 from campaigns.results.forms import check_evidence
 from portal import scope
 from portal.models import history_record
+from portal.numbers import round_half_up
 from portal.uploads import safe_name
+from wards.models import Membership
 
 TASK_FIELDS = ("title", "target", "ward", "neighbourhood", "start", "due", "progress", "target_value", "assignee")
 
@@ -48,7 +50,16 @@ def _task_errors(campaign: Campaign, data: dict) -> dict:
         errors.setdefault("neighbourhood", []).append(_("This neighbourhood does not belong to the assigned ward."))
     if target is not None and target.campaign_id != campaign.pk:
         errors.setdefault("target", []).append(_("This target belongs to another campaign."))
+    assignee = data.get("assignee")
+    if assignee is not None and (ward is None or not works_in(assignee, ward)):
+        errors.setdefault("assignee", []).append(_("This person does not work in the assigned ward."))
     return errors
+
+
+def works_in(user, ward) -> bool:
+    """Whether `user` is one of the ward's own people (its staff or a leader), who may be put in charge of
+    its tasks."""
+    return Membership.objects.filter(user=user, ward=ward, role__in=Membership.WARD_ROLES).exists()
 
 
 def task_save(*, user, campaign: Campaign, data: dict, task: Task | None = None) -> Task:
@@ -179,8 +190,16 @@ def task_update_post(
     return update
 
 
+def progress_when_done(task: Task) -> int:
+    """A closed task's progress: the share of its target value it reached (2 of 3 is 67), 100 when it has
+    no target value or reached it. Closing a task short of its target does not make it 100 %."""
+    if not task.target_value or task.reached_value >= task.target_value:
+        return 100
+    return int(round_half_up(task.reached_value * 100 / task.target_value))
+
+
 def task_complete(*, user, task: Task, version: int | None = None) -> Task:
-    """Mark a task done: progress 100, completed now."""
+    """Mark a task done, completed now. Its progress becomes what it reached (progress_when_done)."""
     if not scope.can_work_on_task(user, task):
         raise PermissionDenied
     if task.status == Task.Status.CANCELLED:
@@ -189,9 +208,12 @@ def task_complete(*, user, task: Task, version: int | None = None) -> Task:
         current = _claim(task, version)
         if current.status == Task.Status.DONE:
             return current
-        changes = {"status": [current.status, Task.Status.DONE.value], "progress": [current.progress, 100]}
+        progress = progress_when_done(current)
+        changes = {"status": [current.status, Task.Status.DONE.value]}
+        if progress != current.progress:
+            changes["progress"] = [current.progress, progress]
         current.status = Task.Status.DONE
-        current.progress = 100
+        current.progress = progress
         current.completed_at = timezone.now()
         current.version = F("version") + 1
         current.save(update_fields=["status", "progress", "completed_at", "version", "updated_at"])

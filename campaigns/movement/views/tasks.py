@@ -252,7 +252,11 @@ def task_list(request):
     today = timezone.localdate()
     filterset = TaskFilter(request.GET, queryset=_tasks_for_list(request.user), user=request.user, today=today)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "campaigns/movement/task_list.html", {"filter": filterset, "page": page, "today": today})
+    return render(
+        request,
+        "campaigns/movement/task_list.html",
+        {"filter": filterset, "page": page, "today": today, "active_filters": filterset.active_count()},
+    )
 
 
 def _render_task(request, task: Task, form: TaskUpdateForm, status: int = 200):
@@ -266,6 +270,7 @@ def _render_task(request, task: Task, form: TaskUpdateForm, status: int = 200):
             "form": form,
             "today": timezone.localdate(),
             "can_work": scope.can_work_on_task(request.user, task),
+            "progress_when_done": task_services.progress_when_done(task),
             "history": HistoryEntry.objects.for_object(task)[:20],
         },
         status=status,
@@ -320,6 +325,10 @@ def task_done(request, pk: int):
     task = _task_for_user(request.user, pk)
     if not scope.can_work_on_task(request.user, task):
         raise PermissionDenied
+    if request.POST.get("confirm") != "yes":
+        # The box of the done form (task_detail.html) must be ticked: one click closes a task for good.
+        messages.error(request, _("Tick the box to confirm that the task is finished; it was not marked done."))
+        return redirect("campaigns:task-detail", pk=task.pk)
     try:
         version = int(request.POST.get("version", ""))
     except ValueError:

@@ -467,10 +467,11 @@ def test_a_stale_update_is_refused_with_a_clear_message(client_for, staff_a, tas
 
 
 def test_staff_mark_a_task_done(client_for, staff_a, task_a):
-    response = client_for(staff_a).post(task_url("task-done", task_a), {"version": task_a.version})
+    response = client_for(staff_a).post(task_url("task-done", task_a), {"version": task_a.version, "confirm": "yes"})
     assert response.status_code == 302
     task_a.refresh_from_db()
-    assert (task_a.status, task_a.progress, task_a.completed_at) == (Task.Status.DONE, 100, NOW)
+    # Closed at 12 of 20 signs: its progress is the 60 % it reached, not 100 %.
+    assert (task_a.status, task_a.progress, task_a.completed_at) == (Task.Status.DONE, 60, NOW)
     page = client_for(staff_a).get(task_url("task-detail", task_a)).content.decode()
     assert 'data-testid="overdue"' not in page
 

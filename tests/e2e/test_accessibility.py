@@ -331,3 +331,19 @@ def test_the_language_select_waits_for_enter_when_stepped_through_with_the_keybo
     with page.expect_navigation(wait_until="load"):
         page.keyboard.press("Enter")
     expect(page.locator("html")).to_have_attribute("lang", "en")
+
+
+@pytest.mark.parametrize("width", [1000, 1200, 1280, 1440])
+def test_the_administrators_menu_bar_fits_the_window_without_sideways_scroll(
+    width, ward_world, login, page, live_server
+):
+    # An administrator has the longest menu (the gear link) and a name in the user menu; the bar opens at 1200 px.
+    page.set_viewport_size({"width": width, "height": 800})
+    login("quantri")
+    page.goto(f"{live_server.url}{reverse('reports:report-list')}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    logout = page.locator('form[action="/logout/"] button')
+    if width >= 1200:
+        box = logout.bounding_box()
+        assert box is not None and box["x"] + box["width"] <= width
+        assert box["height"] < 50, "the logout button wraps onto two lines"

@@ -18,6 +18,7 @@ from campaigns.criteria.models import CriteriaSet
 from campaigns.movement.models import PartyCellRating, Recognition, Task
 from campaigns.results import figures
 from campaigns.results.models import Period
+from reports.profile_summaries import no_poor_headline, profiles_section
 from wards.models import City, Neighbourhood, PartyCell, Ward
 
 LIST_LIMIT = 300  # unit lists in a city-wide report: counts are exact, names are capped
@@ -129,7 +130,8 @@ def _tasks(city: City, wards, period: Period, today: date) -> dict:
 
 
 def monthly_snapshot(*, city: City, ward: Ward | None, period: Period, today: date | None = None) -> dict:
-    """Who reported, on time or late, criteria met and their change, units newly meeting or slipping, gaps."""
+    """Who reported, on time or late, criteria met and their change, units newly meeting or slipping, gaps,
+    and the headline of the year's profiles (units with no poor household)."""
     today = today or timezone.localdate()
     wards = _scope_wards(city, ward)
     previous = figures.previous_month(period)
@@ -160,6 +162,7 @@ def monthly_snapshot(*, city: City, ward: Ward | None, period: Period, today: da
         "gaps": _gaps(wards, now, criteria_set, reporting),
         "ward_sets": figures.ward_set_rows(wards, period),
         "tasks": _tasks(city, wards, period, today),
+        "no_poor": no_poor_headline(wards, period),
     }
 
 
@@ -272,7 +275,8 @@ def _party_cells(wards, period: Period) -> dict:
 
 
 def annual_snapshot(*, city: City, ward: Ward | None, period: Period, today: date | None = None) -> dict:
-    """The year's units and those reaching the standard, month by month, the ward ranking, the year before."""
+    """The year's units and those reaching the standard, month by month, the ward ranking, the year before,
+    and the year's poor and near-poor households (reports.profile_summaries)."""
     year = period.year
     wards = _scope_wards(city, ward)
     latest, latest_before = figures.year_latest(wards, year), figures.year_latest(wards, year - 1)
@@ -294,6 +298,7 @@ def annual_snapshot(*, city: City, ward: Ward | None, period: Period, today: dat
         "previous_year": {**previous, "change_pp": _share(figures.change_pp(_exact(totals), _exact(previous)))},
         "recognitions": _recognitions(wards, year),
         "party_cells": _party_cells(wards, period),
+        "profiles": profiles_section(wards, period),
     }
 
 
@@ -310,8 +315,8 @@ def _exact(totals: dict) -> Fraction | None:
 # --- how each figure is counted ------------------------------------------------------------------------------
 
 FIGURES_OF = {
-    "monthly": ("units", "reported", "complete", "criteria", "gaps", "changes", "ward_sets", "tasks"),
-    "annual": ("units_year", "reached", "trend", "criteria"),
+    "monthly": ("units", "reported", "complete", "criteria", "gaps", "changes", "ward_sets", "tasks", "no_poor"),
+    "annual": ("units_year", "reached", "trend", "criteria", "no_poor", "poor_households"),
 }
 
 

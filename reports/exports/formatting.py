@@ -2,6 +2,11 @@
 
 import re
 
+from django.utils import translation
+from django.utils.formats import number_format
+
+from portal.numbers import percent
+
 NO_DATA = "Chưa có dữ liệu"
 
 # The centrally-run cities after the 2025 reform: their people's committee reads "THÀNH PHỐ …".
@@ -95,3 +100,17 @@ def report_title(snapshot: dict) -> str:
     if snapshot["kind"] == "monthly":
         return f"Kết quả thực hiện tiêu chí kiểu mẫu tháng {period['number']:02d}/{period['year']}"
     return f"Kết quả thực hiện tiêu chí kiểu mẫu năm {period['year']}"
+
+
+def vi_number(value, decimals: int | None = None) -> str:
+    """1.234 and 12,5 — Vietnamese separators whatever language is active; "—" for None."""
+    if value is None:
+        return "—"
+    with translation.override("vi"):
+        return number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+
+
+def vi_percent(part, whole=100) -> str:
+    """A share as the portal writes every share: "12,5 %", "50,0 %"; "—" when there is nothing to divide by."""
+    with translation.override("vi"):
+        return percent(part, whole)

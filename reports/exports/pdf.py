@@ -11,7 +11,6 @@ from pathlib import Path
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.formats import number_format
 
 from portal.numbers import round_half_up
 from reports.exports.addressing import document_settings, lines
@@ -30,26 +29,13 @@ from reports.exports.formatting import (
     scope_name,
     status_name,
 )
+from reports.exports.formatting import vi_number as _num
+from reports.exports.formatting import vi_percent as _pct
+from reports.exports.profiles import monthly_no_poor, profiles_context
 
 DOC_SYMBOL = "BC-UBND"
 FONT_DIR = Path(settings.BASE_DIR) / "static" / "fonts" / "tinos"
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
-
-
-def _num(value, decimals: int | None = None) -> str:
-    """1.234 and 12,5 — Vietnamese separators whatever language is active."""
-    if value is None:
-        return "—"
-    with translation.override("vi"):
-        return number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
-
-
-def _pct(part, whole=100) -> str:
-    """A share as the portal writes every share: "12,5 %", "50,0 %"; "—" when there is nothing to divide by."""
-    from portal.numbers import percent
-
-    with translation.override("vi"):
-        return percent(part, whole)
 
 
 def _signed(value, decimals: int | None = None) -> str:
@@ -277,6 +263,7 @@ def _monthly_context(snapshot: dict) -> dict:
         "gaps": _gaps(snapshot),
         "ward_sets": _ward_sets(snapshot.get("ward_sets") or []),
         "tasks": _tasks_context(snapshot.get("tasks"), _tasks_until(period)),
+        "no_poor": monthly_no_poor(snapshot.get("no_poor")),
         "parts": _monthly_parts(snapshot),
     }
 
@@ -388,6 +375,7 @@ def _annual_context(snapshot: dict) -> dict:
         "previous": _previous_year(totals, snapshot["previous_year"]),
         "recognitions": _recognitions_context(snapshot.get("recognitions")),
         "party_cells": _party_cells_context(snapshot.get("party_cells")),
+        "profiles": profiles_context(snapshot.get("profiles"), is_city=not snapshot["scope"].get("ward")),
     }
 
 
@@ -396,7 +384,7 @@ def _annual_parts(snapshot: dict) -> dict:
     when the snapshot has the section."""
     names = ["ranking"] if not snapshot["scope"].get("ward") else []
     names.append("compare")
-    names += [name for name in ("recognitions", "party_cells") if snapshot.get(name) is not None]
+    names += [name for name in ("recognitions", "party_cells", "profiles") if snapshot.get(name) is not None]
     return {name: ROMAN[i] for i, name in enumerate(names, start=3)}
 
 

@@ -21,6 +21,7 @@ from reports.exports.formatting import (
     scope_name,
     status_name,
 )
+from reports.exports.profiles import no_poor_summary_rows, profiles_sheet
 from reports.exports.sheets import (
     DATE,
     DATETIME,
@@ -335,7 +336,9 @@ def _tasks_sheet(wb: Workbook, tasks: dict) -> None:
 def _monthly_workbook(wb: Workbook, snapshot: dict) -> None:
     units = snapshot.get("units") or []
     compared = "Chỉ so sánh các thôn, tổ dân phố có báo cáo được tính ở cả hai tháng"
-    _summary_sheet(wb, _scope_rows(snapshot) + _monthly_summary_rows(snapshot))
+    _summary_sheet(
+        wb, _scope_rows(snapshot) + _monthly_summary_rows(snapshot) + no_poor_summary_rows(snapshot.get("no_poor"))
+    )
     _reporting_sheet(wb, snapshot)
     _units_detail_sheet(wb, units)
     _not_reported_sheet(wb, units)
@@ -466,16 +469,18 @@ def _annual_workbook(wb: Workbook, snapshot: dict) -> None:
         _recognitions_sheet(wb, snapshot["recognitions"])
     if snapshot.get("party_cells") is not None:
         _party_cells_sheet(wb, snapshot["party_cells"])
+    if snapshot.get("profiles") is not None:
+        profiles_sheet(wb, snapshot["profiles"])
 
 
 def xlsx_bytes(snapshot: dict) -> bytes:
     """The snapshot as a workbook, one sheet per section, Vietnamese headers, typed cells, and last the sheet
     "Cách tính" defining every figure.
 
-    Sections None in the snapshot (tasks; recognitions, party cells: a snapshot built before they were
-    recorded) have no sheet; otherwise they get "Nhiệm vụ", "Danh hiệu" and "Chi bộ". A monthly workbook names
-    every unit ("Từng đơn vị") and every unit not reported ("Chưa báo cáo"), and has "Tiêu chí phường, xã"
-    when wards reported on their own criteria set.
+    Sections None or absent (a snapshot built before they were recorded) have no sheet; otherwise tasks,
+    recognitions, party cells and profiles get "Nhiệm vụ", "Danh hiệu", "Chi bộ" and "Hộ nghèo". A monthly
+    workbook names every unit ("Từng đơn vị") and every unit not reported ("Chưa báo cáo"), and has "Tiêu chí
+    phường, xã" when wards reported on their own criteria set.
     """
     wb = Workbook()
     wb.remove(wb.active)

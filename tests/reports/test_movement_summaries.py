@@ -239,5 +239,11 @@ def test_snapshots_are_json_and_render(city, tasks, recognitions, ratings, month
     assert "3 nhiệm vụ; 2 nhiệm vụ quá hạn chưa hoàn thành tính đến cuối kỳ" in render_to_string(
         "reports/pdf/_monthly.html", pdf_context(monthly)
     )
-    assert pdf_context(annual)["parts"] == {"ranking": "IV", "compare": "V", "recognitions": "VI", "party_cells": "VII"}
+    assert pdf_context(annual)["parts"] == {
+        "ranking": "IV",
+        "compare": "V",
+        "recognitions": "VI",
+        "party_cells": "VII",
+        "profiles": "VIII",
+    }
     assert annual == annual_snapshot(city=city, ward=None, period=year_period(2026), today=date(2027, 1, 10))

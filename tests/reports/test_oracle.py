@@ -30,7 +30,7 @@ from campaigns.results.models import CriterionResult, Period, Submission
 from reports.summaries import annual_snapshot, monthly_snapshot
 from tests.factories import NeighbourhoodFactory, ProfileFactory, WardFactory
 from tests.reports.conftest import enter
-from wards.models import City, Neighbourhood, Ward
+from wards.models import City, Neighbourhood, Profile, Ward
 from wards.services import unit_retire
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -327,6 +327,7 @@ class Ledger:
         self.outcomes = defaultdict(list)  # submission id → its CriterionResults
         for outcome in CriterionResult.objects.all():
             self.outcomes[outcome.submission_id].append(outcome)
+        self.profiles = {(p.neighbourhood_id, p.year): p for p in Profile.objects.filter(neighbourhood__isnull=False)}
         self.tasks = list(Task.objects.all())
         self.campaign_city = {c.pk: c.city_id for c in Campaign.objects.all()}
 
@@ -573,6 +574,18 @@ class Ledger:
             "gaps": gaps,
             "ward_sets": [],  # the generator enters no ward-level results
             "tasks": self.tasks_of(city, wards, period, today),
+            "no_poor": self.no_poor(units, period.year),
+        }
+
+    def no_poor(self, units, year: int) -> dict:
+        """The month's units with a profile for its year, those recording no poor household, those without."""
+        profiled = [self.profiles[(u.pk, year)] for u in units if (u.pk, year) in self.profiles]
+        return {
+            "year": year,
+            "units": len(units),
+            "profiled": len(profiled),
+            "unprofiled": len(units) - len(profiled),
+            "no_poor": sum(1 for p in profiled if p.poor_households == 0),
         }
 
     def tasks_of(self, city, wards, period, today: date) -> dict:
@@ -742,6 +755,8 @@ def assert_invariants(monthly: dict, annual: dict) -> None:
     for row in [*monthly["criteria"], *annual["criteria"]]:
         assert row["met"] <= row["assessed"] and row["previous_met"] <= row["previous_assessed"], row
     assert monthly["not_reported"]["count"] == monthly["totals"]["not_reported"]
+    assert monthly["no_poor"]["units"] == monthly["totals"]["units"]
+    assert annual["profiles"]["totals"]["units"] == annual["totals"]["units"]
     assert annual["totals"]["reached"] <= annual["totals"]["reported"] <= annual["totals"]["units"]
 
 

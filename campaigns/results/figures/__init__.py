@@ -37,6 +37,13 @@ from campaigns.results.figures.criteria import (
     gaps_by_ward,
     set_used,
 )
+from campaigns.results.figures.profiles import (
+    add_up_households,
+    households_by_ward,
+    neighbourhood_profiles,
+    poverty_rates,
+    report_units,
+)
 from campaigns.results.figures.reporting import (
     REPORTING_KEYS,
     add_up,
@@ -69,6 +76,8 @@ DEFINITION_ORDER = (
     "reached",
     "trend",
     "ward_sets",
+    "no_poor",
+    "poor_households",
 )
 
 
@@ -78,6 +87,7 @@ __all__ = [
     "Definition",
     "REPORTING_KEYS",
     "add_up",
+    "add_up_households",
     "as_float",
     "change_pp",
     "comparison_cutoff",
@@ -89,10 +99,14 @@ __all__ = [
     "deadline_end",
     "defines",
     "gaps_by_ward",
+    "households_by_ward",
     "is_closed",
     "months_of",
+    "neighbourhood_profiles",
+    "poverty_rates",
     "previous_month",
     "reached_standard",
+    "report_units",
     "reporting_by_ward",
     "set_used",
     "share",

@@ -12,7 +12,9 @@ from wards.models import City, Membership, Neighbourhood, PartyCell, Profile, Wa
 
 PROVINCE = 38  # Thanh Hóa
 PASSWORD = "kieumau2024"
-YEARS = (2024, 2025, 2026)
+FIRST_YEAR, LAST_YEAR = 2024, 2026  # profiles from 2024 to 2026, or to this year when it is later
+# A commune with no yearly profile of its own: the reports sum its hamlets' (reports.profile_summaries).
+NO_WARD_PROFILE = "14845"  # Xã Mường Lát
 
 # code: (zone, neighbourhood kind, names); a count stands for numbered "Tổ dân phố 1..n".
 DEMO_WARDS = {
@@ -66,8 +68,13 @@ def _names(spec, kind) -> list[str]:
     return [f"{word} {i}" for i in range(1, spec + 1)]
 
 
+def _years() -> tuple[int, ...]:
+    """The years with profiles: the annual report of last year has them whenever the demo is loaded."""
+    return tuple(range(FIRST_YEAR, max(LAST_YEAR, date.today().year) + 1))
+
+
 def _profile_figures(rng: random.Random, households: int, people: int, year: int) -> dict[str, int]:
-    growth = 1 + 0.012 * (year - YEARS[0])
+    growth = 1 + 0.012 * (year - FIRST_YEAR)
     households, people = round(households * growth), round(people * growth)
     poor = rng.choice([0, 0, 0, 1, 1, 2, 3])
     return {
@@ -85,13 +92,14 @@ def load(stdout=None) -> City:
     city = result.city
     rng = random.Random(2024)
     wards = {w.code: w for w in Ward.objects.filter(code__in=DEMO_WARDS)}
+    years = _years()
     for code, (zone, kind, spec) in DEMO_WARDS.items():
         ward = wards[code]
         if ward.zone != zone:
             Ward.objects.filter(pk=ward.pk).update(zone=zone)
         ward_totals = {
             y: {"households": 0, "people": 0, "poor_households": 0, "near_poor_households": 0, "party_members": 0}
-            for y in YEARS
+            for y in years
         }
         for name in _names(spec, kind):
             this_kind = Neighbourhood.Kind.STREET if name.startswith("Phố ") else kind
@@ -104,9 +112,9 @@ def load(stdout=None) -> City:
                 ward=ward, name=name, valid_to=None, defaults={"kind": this_kind, "valid_from": date(2025, 7, 1)}
             )
             PartyCell.objects.get_or_create(ward=ward, neighbourhood=hood, name=f"Chi bộ {name}")
-            for year in YEARS:
+            for year in years:
                 figures = _profile_figures(rng, households, people, year)
-                if name == REAL_NEIGHBOURHOOD[0] and year == YEARS[0]:
+                if name == REAL_NEIGHBOURHOOD[0] and year == FIRST_YEAR:
                     figures.update(households=households, people=people)
                 profile, _ = Profile.objects.get_or_create(neighbourhood=hood, year=year, defaults=figures)
                 for key in ward_totals[year]:
@@ -114,7 +122,8 @@ def load(stdout=None) -> City:
         for agency in ("Chi bộ Cơ quan", "Chi bộ Quân sự", "Chi bộ Công an"):
             PartyCell.objects.get_or_create(ward=ward, neighbourhood=None, name=agency)
         for year, totals in ward_totals.items():
-            Profile.objects.get_or_create(ward=ward, year=year, defaults=totals)
+            if code != NO_WARD_PROFILE:
+                Profile.objects.get_or_create(ward=ward, year=year, defaults=totals)
     _reform_example(wards["15271"])
     _accounts(city, wards)
     return city

@@ -41,6 +41,21 @@ def _targets_shown(campaign: Campaign) -> str | None:
     return "; ".join(target_shown(t) for t in campaign.targets.order_by("id")) or None
 
 
+def _members_shown(rows) -> str | None:
+    """Participating wards or pushed criteria in one line, as the campaign's history shows them."""
+    return ", ".join(sorted(str(row) for row in rows)) or None
+
+
+def _members_save(campaign: Campaign, name: str, rows: list, changes: dict, created: bool) -> None:
+    """Set the campaign's many-to-many `name`; its members before and after, by name, go into `changes`."""
+    manager = getattr(campaign, name)
+    before = None if created else _members_shown(manager.all())
+    manager.set(rows)
+    after = _members_shown(rows)
+    if after != before:
+        changes[name] = [before, after]
+
+
 def _targets_save(campaign: Campaign, targets: list[dict], changes: dict) -> None:
     """Add, change and delete the campaign's targets; the targets before and after go into `changes`."""
     before = _targets_shown(campaign)
@@ -101,9 +116,9 @@ def campaign_save(*, user, campaign: Campaign | None = None, data: dict, targets
         campaign.ward = ward
         campaign.city = city
         campaign.save()
-        campaign.wards.set(wards)
-        if "criteria" in data:
-            campaign.criteria.set(data["criteria"] or [])
+        for name in ("wards", "criteria"):
+            if name in data:
+                _members_save(campaign, name, list(data[name] or []), changes, created)
         _targets_save(campaign, targets, changes)
         history_record(obj=campaign, user=user, action="create" if created else "update", changes=changes)
     return campaign

@@ -347,3 +347,18 @@ def test_overdue_rows_use_dark_links_and_text(client, staff_a, two_of_three):
     row = re.search(r'<tr class="table-danger task-overdue"[^>]*>.*?</tr>', html, re.S).group(0)
     assert 'class="link-body-emphasis"' in row
     assert "text-secondary" not in row  # grey on pink is 3.5:1
+
+
+def test_changing_the_participating_wards_is_in_the_history_by_name(client, admin_user, campaign, ward_a, ward_b):
+    data = {"name": campaign.name, "start": campaign.start, "end": campaign.end, "ward": None, "wards": [ward_a]}
+    campaign_services.campaign_save(user=admin_user, campaign=campaign, data=data, targets=[])
+    assert list(campaign.wards.all()) == [ward_a]
+    lines = _history_lines(_page(client, admin_user, reverse("campaigns:campaign-detail", args=[campaign.pk])))
+    before = ", ".join(sorted([str(ward_a), str(ward_b)]))
+    assert f"Phường, xã tham gia: {before} → {ward_a}" in lines
+
+
+def test_a_save_that_does_not_name_the_wards_keeps_them(admin_user, campaign, ward_a, ward_b):
+    data = {"name": campaign.name, "start": campaign.start, "end": date(2026, 6, 1), "ward": None}
+    campaign_services.campaign_save(user=admin_user, campaign=campaign, data=data, targets=[])
+    assert set(campaign.wards.all()) == {ward_a, ward_b}

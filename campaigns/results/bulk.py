@@ -32,9 +32,9 @@ from campaigns.criteria.models import Indicator
 from campaigns.results import services
 from campaigns.results.models import Period, Submission
 from portal import scope
+from portal.numbers import parse_id
 from wards.models import Ward
 
-MAX_ID = 2**63 - 1  # the largest primary key a database holds; larger numbers are no id
 # Ids read from one form: far more than a ward has units (Thanh Hóa's largest has under 40), and few
 # enough for one `IN (...)` on any database. Those past it are not read.
 MAX_BATCH = 500
@@ -69,12 +69,8 @@ class Plan:
 def selected_ids(values: Iterable[str]) -> list[int]:
     """The ids a form posted, as numbers, each once and in order; anything that is not an id is dropped,
     and so is everything past the first MAX_BATCH values."""
-    ids = []
-    for value in list(values)[:MAX_BATCH]:
-        text = str(value).strip()
-        if text.isascii() and text.isdigit() and len(text) <= 19 and 0 < int(text) <= MAX_ID:
-            ids.append(int(text))
-    return list(dict.fromkeys(ids))
+    ids = (parse_id(value) for value in list(values)[:MAX_BATCH])
+    return list(dict.fromkeys(pk for pk in ids if pk))
 
 
 class Fill(NamedTuple):

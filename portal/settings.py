@@ -58,6 +58,10 @@ INSTALLED_APPS = [
     "campaigns.criteria",
     "campaigns.results",
     "campaigns.movement",
+    "campaigns.movement.inspections",
+    "campaigns.movement.contributions",
+    "campaigns.movement.commendations",
+    "campaigns.movement.plans",
     "reports",
 ]
 

@@ -8,6 +8,10 @@ from django.urls import include, path
 
 from campaigns.criteria import urls as criteria_urls
 from campaigns.movement import urls as movement_urls
+from campaigns.movement.commendations import urls as commendation_urls
+from campaigns.movement.contributions import urls as contribution_urls
+from campaigns.movement.inspections import urls as inspection_urls
+from campaigns.movement.plans import urls as plan_urls
 from campaigns.results import urls as results_urls
 from portal import accounts, health, views
 from reports import unit_pages
@@ -18,7 +22,15 @@ units_patterns = [
     path("ward/<str:code>/", unit_pages.ward_detail, name="ward-detail"),
     path("neighbourhood/<int:pk>/", unit_pages.neighbourhood_detail, name="neighbourhood-detail"),
 ]
-campaigns_patterns = [*results_urls.urlpatterns, *criteria_urls.urlpatterns, *movement_urls.urlpatterns]
+campaigns_patterns = [
+    *results_urls.urlpatterns,
+    *criteria_urls.urlpatterns,
+    *movement_urls.urlpatterns,
+    *inspection_urls.urlpatterns,
+    *contribution_urls.urlpatterns,
+    *commendation_urls.urlpatterns,
+    *plan_urls.urlpatterns,
+]
 
 urlpatterns = [
     path("", views.home, name="home"),

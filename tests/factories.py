@@ -69,3 +69,53 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     role = Membership.Role.WARD_STAFF
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "criteria.Programme"
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"pho-kieu-mau-{n}")
+    name = "Phố, thôn kiểu mẫu"
+    title = "Phố kiểu mẫu"
+    level = "neighbourhood"
+    rhythm = "yearly"
+    term_years = 1
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "inspections.Registration"
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    neighbourhood = factory.SubFactory(NeighbourhoodFactory)
+    ward = factory.SelfAttribute("neighbourhood.ward")
+    first_year = 2026
+    last_year = factory.SelfAttribute("first_year")
+    registered_on = factory.LazyAttribute(lambda o: __import__("datetime").date(o.first_year, 1, 15))
+    pledge = "Giữ vững và phát huy các tiêu chí phố kiểu mẫu."
+
+
+class InspectionRoundFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "inspections.InspectionRound"
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    year = 2026
+    level = "ward"
+    ward = factory.SubFactory(WardFactory)
+    city = factory.SelfAttribute("ward.city")
+    name = factory.Sequence(lambda n: f"Đợt kiểm tra {n}")
+    starts_on = factory.LazyAttribute(lambda o: __import__("datetime").date(o.year, 10, 1))
+    ends_on = factory.LazyAttribute(lambda o: __import__("datetime").date(o.year, 10, 31))
+
+
+class VisitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "inspections.Visit"
+
+    round = factory.SubFactory(InspectionRoundFactory)
+    neighbourhood = factory.SubFactory(NeighbourhoodFactory, ward=factory.SelfAttribute("..round.ward"))
+    ward = factory.SelfAttribute("neighbourhood.ward")
+    visited_on = factory.SelfAttribute("round.starts_on")

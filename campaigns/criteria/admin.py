@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from campaigns.criteria.models import CriteriaSet, Criterion, Indicator
+from campaigns.criteria.models import CriteriaSet, Criterion, Indicator, Programme
 
 
 class IndicatorInline(admin.TabularInline):
@@ -44,3 +44,10 @@ class CriterionAdmin(admin.ModelAdmin):
     list_filter = ["criteria_set"]
     search_fields = ["name", "number"]
     inlines = [IndicatorInline]
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "level", "rhythm", "title", "term_years", "criteria_code", "is_active"]
+    list_filter = ["level", "rhythm", "is_active"]
+    search_fields = ["name", "code", "title"]

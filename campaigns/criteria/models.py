@@ -8,6 +8,7 @@ level (ward or neighbourhood), and is never rewritten once results point at it
 from datetime import date
 from decimal import Decimal
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -157,3 +158,42 @@ class Indicator(models.Model):
     def is_met(self, value, zone: str | None = None) -> bool | None:
         """Whether `value` meets this indicator for a unit in `zone`; None when nothing was entered."""
         return compare(self.kind, self.comparator, value, self.threshold_for(zone))
+
+
+class Programme(models.Model):
+    """A named track a unit takes part in ("Phố, thôn kiểu mẫu", "Thôn, tổ dân phố văn hóa"): the units it is
+    for, its rhythm, the title it awards and how many years that title lasts, and the criteria set (by code,
+    every version of it over time) that its units are assessed against."""
+
+    class Rhythm(models.TextChoices):
+        MONTHLY = "monthly", _("Monthly")
+        YEARLY = "yearly", _("Yearly")
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    title = models.CharField(_("title awarded"), max_length=200, help_text=_("e.g. Phố kiểu mẫu"))
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    rhythm = models.CharField(_("rhythm"), max_length=10, choices=Rhythm.choices, default=Rhythm.YEARLY)
+    term_years = models.PositiveSmallIntegerField(
+        _("title valid for (years)"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text=_("A title decided for year Y stays valid until 31/12 of year Y + term − 1."),
+    )
+    criteria_code = models.SlugField(
+        _("criteria set code"), max_length=60, blank=True, help_text=_("The criteria set whose versions it uses.")
+    )
+    basis = models.CharField(_("legal basis"), max_length=300, blank=True)
+    is_active = models.BooleanField(_("open for registration"), default=True)
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["level", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def valid_until(self, year: int) -> date:
+        """The last day a title decided for `year` is valid."""
+        return date(year + self.term_years - 1, 12, 31)

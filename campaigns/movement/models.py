@@ -356,6 +356,7 @@ class Recognition(models.Model):
         PROPOSED = "proposed", _("Proposed")
         CONFIRMED = "confirmed", _("Confirmed")
         REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     ward = models.ForeignKey(Ward, on_delete=models.PROTECT, related_name="recognitions", verbose_name=_("ward"))
     neighbourhood = models.ForeignKey(
@@ -374,6 +375,19 @@ class Recognition(models.Model):
     signer = models.CharField(_("signed by"), max_length=200, blank=True)
     note = models.TextField(_("note"), blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    # The title's life (campaigns.movement.inspections): the programme, the verified visit it rests on, the
+    # last day it is valid, and its withdrawal (thu hồi) by a later decision with a reason.
+    programme = models.ForeignKey(
+        "criteria.Programme", on_delete=models.PROTECT, null=True, blank=True, related_name="recognitions"
+    )
+    visit = models.ForeignKey(
+        "inspections.Visit", on_delete=models.SET_NULL, null=True, blank=True, related_name="recognitions"
+    )
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    withdrawal_number = models.CharField(_("withdrawal decision number"), max_length=60, blank=True)
+    withdrawal_signer = models.CharField(_("withdrawal signed by"), max_length=200, blank=True)
+    withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
 
     objects = RecognitionQuerySet.as_manager()
 
@@ -396,6 +410,11 @@ class Recognition(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="confirmed") | (~Q(decision_number="") & Q(decision_date__isnull=False)),
                 name="confirmed_recognition_has_decision",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="withdrawn")
+                | (~Q(withdrawal_number="") & Q(withdrawn_on__isnull=False) & ~Q(withdrawal_reason="")),
+                name="withdrawn_recognition_has_decision_and_reason",
             ),
         ]
 

@@ -3,7 +3,7 @@ notifications; part of the "campaigns" URL namespace (portal/urls.py)."""
 
 from django.urls import path
 
-from campaigns.movement.views import commitments, notifications, recognitions, tasks
+from campaigns.movement.views import commitments, notifications, ratings, recognitions, tasks
 
 urlpatterns = [
     path("campaigns/", tasks.campaign_list, name="campaign-list"),
@@ -27,7 +27,7 @@ urlpatterns = [
     path("recognitions/", recognitions.recognition_list, name="recognition-list"),
     path("recognitions/candidates/<int:year>/", recognitions.recognition_candidates, name="recognition-candidates"),
     path("recognitions/<int:pk>/decide/", recognitions.recognition_decide, name="recognition-decide"),
-    path("party-cells/<str:code>/<int:year>/", recognitions.party_cells, name="party-cells"),
+    path("party-cells/<str:code>/<int:year>/", ratings.party_cells, name="party-cells"),
     path("notifications/", notifications.notification_list, name="notifications"),
     path("notifications/<int:pk>/read/", notifications.notification_read, name="notification-read"),
 ]

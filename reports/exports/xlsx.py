@@ -7,10 +7,8 @@ from openpyxl import Workbook
 
 from reports.exports.formatting import (
     EXAMPLE_NOTE,
-    LEVEL_NAMES,
     NO_DATA,
     NOT_REPORTED,
-    SCALE_NAMES,
     STATUS_NAMES,
     criterion_name,
     gap_numbers,
@@ -21,6 +19,7 @@ from reports.exports.formatting import (
     scope_name,
     status_name,
 )
+from reports.exports.movement_sheets import party_cells_sheet, recognitions_sheet, tasks_sheet
 from reports.exports.profiles import no_poor_summary_rows, profiles_sheet
 from reports.exports.sheets import (
     DATE,
@@ -317,22 +316,6 @@ def _ward_sets_sheet(wb: Workbook, ward_sets: list[dict]) -> None:
     )
 
 
-def _tasks_sheet(wb: Workbook, tasks: dict) -> None:
-    """Per ward: tasks done within the period and tasks overdue at its end, then the totals."""
-    rows = tasks.get("by_ward") or []
-    write_sheet(
-        wb,
-        "Nhiệm vụ",
-        [("Mã", TEXT), ("Phường/xã", TEXT), ("Hoàn thành trong kỳ", INT), ("Quá hạn chưa hoàn thành", INT)],
-        [[r["code"], r["name"], r["done"], r["overdue"]] for r in rows],
-        total=["", "Tổng cộng", tasks["done"], tasks["overdue"]],
-        notes=[
-            ["", "Nhiệm vụ của các phong trào thi đua giao cho phường/xã và thôn/tổ dân phố"],
-            ["", "Quá hạn chưa hoàn thành: tính đến cuối kỳ (kỳ chưa kết thúc: đến hết ngày trước ngày lập báo cáo)"],
-        ],
-    )
-
-
 def _monthly_workbook(wb: Workbook, snapshot: dict) -> None:
     units = snapshot.get("units") or []
     compared = "Chỉ so sánh các thôn, tổ dân phố có báo cáo được tính ở cả hai tháng"
@@ -349,7 +332,7 @@ def _monthly_workbook(wb: Workbook, snapshot: dict) -> None:
     if snapshot.get("ward_sets"):
         _ward_sets_sheet(wb, snapshot["ward_sets"])
     if snapshot.get("tasks") is not None:
-        _tasks_sheet(wb, snapshot["tasks"])
+        tasks_sheet(wb, snapshot["tasks"])
 
 
 # --- sheets of the annual report ---------------------------------------------------------------------------
@@ -425,39 +408,6 @@ def _previous_year_sheet(wb: Workbook, snapshot: dict) -> None:
     )
 
 
-def _recognitions_sheet(wb: Workbook, recognitions: dict) -> None:
-    """The titles confirmed for the year: unit, ward, title and decision, with the exact count."""
-    units = recognitions.get("units") or []
-    count = recognitions.get("count", len(units))
-    notes = [["", "Tổng số đơn vị được công nhận", (count, INT)]]
-    if count > len(units):
-        notes.append(capped_note(len(units), count))
-    write_sheet(
-        wb,
-        "Danh hiệu",
-        [("STT", INT), ("Đơn vị", TEXT), ("Phường/xã", TEXT), ("Danh hiệu", TEXT), ("Quyết định công nhận", TEXT)],
-        [[i, u["name"], u["ward"], u["title"], u["decision"]] for i, u in enumerate(units, start=1)],
-        notes=notes,
-    )
-
-
-def _party_cells_sheet(wb: Workbook, party_cells: dict) -> None:
-    """Party cells rated at each level and their share of the rated, then the cells and those not rated."""
-    by_level, rated, cells = party_cells.get("by_level") or {}, party_cells["rated"], party_cells["cells"]
-    write_sheet(
-        wb,
-        "Chi bộ",
-        [("Xếp loại", TEXT), ("Số chi bộ", INT), ("Tỷ lệ trên số đã đánh giá", PCT)],
-        [[LEVEL_NAMES.get(level, level), n, ratio(n, rated)] for level, n in by_level.items()],
-        total=["Đã đánh giá, xếp loại", rated, ratio(rated, rated)],
-        notes=[
-            ["Tổng số chi bộ", (cells, INT)],
-            ["Chưa đánh giá", (max(cells - rated, 0), INT)],
-            ["Thang đánh giá", SCALE_NAMES.get(party_cells.get("scale"), party_cells.get("scale") or "")],
-        ],
-    )
-
-
 def _annual_workbook(wb: Workbook, snapshot: dict) -> None:
     _summary_sheet(wb, _scope_rows(snapshot) + _annual_summary_rows(snapshot))
     _trend_sheet(wb, snapshot.get("trend") or [])
@@ -466,9 +416,9 @@ def _annual_workbook(wb: Workbook, snapshot: dict) -> None:
     _ranking_sheet(wb, snapshot.get("ranking") or [])
     _previous_year_sheet(wb, snapshot)
     if snapshot.get("recognitions") is not None:
-        _recognitions_sheet(wb, snapshot["recognitions"])
+        recognitions_sheet(wb, snapshot["recognitions"])
     if snapshot.get("party_cells") is not None:
-        _party_cells_sheet(wb, snapshot["party_cells"])
+        party_cells_sheet(wb, snapshot["party_cells"])
     if snapshot.get("profiles") is not None:
         profiles_sheet(wb, snapshot["profiles"])
 

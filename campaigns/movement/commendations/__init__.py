@@ -1,0 +1,1 @@
+"""Commendations (giấy khen, bằng khen) for collectives, households and individuals, each with its decision."""

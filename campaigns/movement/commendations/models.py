@@ -1,0 +1,3 @@
+"""Models of campaigns.movement.commendations."""
+
+from django.db import models  # noqa: F401

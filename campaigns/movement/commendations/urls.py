@@ -1,0 +1,3 @@
+"""Pages of campaigns.movement.commendations; part of the "campaigns" URL namespace (portal/urls.py)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Models of campaigns.movement.contributions."""
+
+from django.db import models  # noqa: F401

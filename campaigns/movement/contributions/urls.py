@@ -1,0 +1,3 @@
+"""Pages of campaigns.movement.contributions; part of the "campaigns" URL namespace (portal/urls.py)."""
+
+urlpatterns = []

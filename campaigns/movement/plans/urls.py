@@ -1,0 +1,3 @@
+"""Pages of campaigns.movement.plans; part of the "campaigns" URL namespace (portal/urls.py)."""
+
+urlpatterns = []

@@ -41,7 +41,7 @@ def load(today: date | None = None) -> dict:
     _current_campaign(city, wards, today, counts)
     _commitments(city, wards, today)
     _recognitions(city, today.year - 1)
-    _ratings(wards)
+    _ratings(wards, today)
     return counts
 
 
@@ -120,8 +120,9 @@ def _current_campaign(city: City, wards: list[Ward], today: date, counts: dict) 
         ward=None,
         defaults={
             "kind": Campaign.Kind.REGULAR,
-            "start": today.replace(day=1),
-            "end": today.replace(day=1) + timedelta(days=60),
+            # Started at least two weeks ago, whatever the day: its earliest task fell due 9 days ago.
+            "start": (today - timedelta(days=14)).replace(day=1),
+            "end": today + timedelta(days=45),
             "goal": "Mỗi thôn, tổ dân phố tổng vệ sinh 2 lần/tháng; xóa điểm tập kết rác tự phát.",
         },
     )
@@ -159,6 +160,7 @@ def _commitments(city: City, wards: list[Ward], today: date) -> None:
         for ward in wards[:2]:  # the third has not signed yet
             Commitment.objects.create(
                 request=request,
+                city=city,
                 ward=ward,
                 topic=Topic.FIREWORKS,
                 signer="Chủ tịch UBND " + ward.name,
@@ -174,13 +176,39 @@ def _commitments(city: City, wards: list[Ward], today: date) -> None:
             period_start=date(2026, 1, 1),
             period_end=date(2026, 2, 28),
             defaults={
+                "city": city,
                 "signer": "Chủ tịch UBND " + ward.name,
                 "signer_title": "Chủ tịch UBND",
+                "recipient_title": "Chủ tịch UBND tỉnh Thanh Hóa",
                 "signed_on": date(2025, 12, 28),
                 "outcome": Commitment.Outcome.KEPT,
                 "outcome_note": "Không xảy ra ngộ độc thực phẩm trong dịp Tết.",
             },
         )
+    _police_commitment(city, today)
+
+
+def _police_commitment(city: City, today: date) -> None:
+    """An office at city level: the police's commitment to the chair of the People's Committee on security and
+    order before Tết, signed by name and position. The people's names are examples."""
+    tet = date(2027, 2, 6)  # Tết Đinh Mùi
+    Commitment.objects.get_or_create(
+        city=city,
+        ward=None,
+        signer_kind=Commitment.SignerKind.OFFICE,
+        office="Công an tỉnh Thanh Hóa",
+        topic=Topic.SECURITY,
+        period_start=date(2026, 12, 15),
+        period_end=tet + timedelta(days=15),
+        defaults={
+            "signer": "Nguyễn Văn An (ví dụ)",
+            "signer_title": "Giám đốc Công an tỉnh",
+            "recipient": "Trần Văn Bình (ví dụ)",
+            "recipient_title": "Chủ tịch UBND tỉnh Thanh Hóa",
+            "signed_on": min(today, date(2026, 12, 10)),
+            "outcome_note": "",
+        },
+    )
 
 
 def _recognitions(city: City, year: int) -> None:
@@ -215,12 +243,16 @@ def _recognitions(city: City, year: int) -> None:
         )
 
 
-def _ratings(wards: list[Ward]) -> None:
+def _ratings(wards: list[Ward], today: date) -> None:
+    """2024 on four levels, 2025 by score (one capped: a member of the cell committee disciplined), and this
+    year's quarters already over. Scores are examples."""
     rng = random.Random(366)
-    for cell in PartyCell.objects.filter(ward__in=wards).order_by("pk"):
+    cells = list(PartyCell.objects.filter(ward__in=wards).order_by("pk"))
+    for i, cell in enumerate(cells):
         PartyCellRating.objects.get_or_create(
             party_cell=cell,
             year=2024,
+            quarter=None,
             defaults={
                 "scale": PartyCellRating.Scale.FOUR_LEVELS,
                 "members": rng.randint(8, 45),
@@ -228,13 +260,45 @@ def _ratings(wards: list[Ward]) -> None:
             },
         )
         score = Decimal(rng.randint(62, 97))
+        capped = i == 0  # one capped yearly rating, shown on the ward's page and counted by the annual report
+        if capped:
+            score = Decimal(93)
         PartyCellRating.objects.get_or_create(
             party_cell=cell,
             year=2025,
+            quarter=None,
             defaults={
                 "scale": PartyCellRating.Scale.POINTS,
                 "score": score,
+                "score_level": PartyCellRating.level_for_score(score),
+                "leader_disciplined": capped,
                 "members": rng.randint(8, 45),
-                "level": PartyCellRating.level_for_score(score),
+                "level": PartyCellRating.Level.GOOD if capped else PartyCellRating.level_for_score(score),
+                "note": "Ví dụ: 1 đồng chí chi ủy viên bị kỷ luật khiển trách trong năm." if capped else "",
             },
         )
+    _quarterly(cells[:6], today, rng)
+
+
+def _quarterly(cells: list[PartyCell], today: date, rng: random.Random) -> None:
+    """This year's quarters that are over (last year's four in the first quarter), for a few cells."""
+    current = (today.month - 1) // 3 + 1
+    year, quarters = (today.year, range(1, current)) if current > 1 else (today.year - 1, range(1, 5))
+    for cell in cells:
+        for quarter in quarters:
+            score = Decimal(rng.randint(68, 96))
+            late = rng.random() < 0.15
+            score_level = PartyCellRating.level_for_score(score)
+            PartyCellRating.objects.get_or_create(
+                party_cell=cell,
+                year=year,
+                quarter=quarter,
+                defaults={
+                    "scale": PartyCellRating.scale_for(year),
+                    "score": score,
+                    "score_level": score_level,
+                    "tasks_late": late,
+                    "level": PartyCellRating.final_level(score_level, "fulfilled" if late else None),
+                    "members": rng.randint(8, 45),
+                },
+            )

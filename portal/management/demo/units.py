@@ -34,6 +34,8 @@ DEMO_WARDS = {
             "Phố Đông Thọ",
             "Phố Phú Sơn",
             "Phố Đông Vệ",
+            "Phố Cao Thắng",
+            "Phố Tô Vĩnh Diện",
         ],
     ),
     "16417": (Ward.Zone.PLAINS, Neighbourhood.Kind.RESIDENTIAL_GROUP, 14),  # Phường Đông Quang

@@ -119,3 +119,24 @@ class VisitFactory(factory.django.DjangoModelFactory):
     neighbourhood = factory.SubFactory(NeighbourhoodFactory, ward=factory.SelfAttribute("..round.ward"))
     ward = factory.SelfAttribute("neighbourhood.ward")
     visited_on = factory.SelfAttribute("round.starts_on")
+
+
+class TeamMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "inspections.TeamMember"
+
+    round = factory.SubFactory(InspectionRoundFactory)
+    name = factory.Sequence(lambda n: f"Nguyễn Văn {n}")
+    role = "Thành viên"
+    organisation = "UBND phường"
+
+
+class CityRoundFactory(InspectionRoundFactory):
+    """A city verification round (phúc tra): level "city", no ward."""
+
+    level = "city"
+    ward = None
+    city = factory.SubFactory(CityFactory)
+    name = factory.Sequence(lambda n: f"Đợt phúc tra {n}")
+    starts_on = factory.LazyAttribute(lambda o: __import__("datetime").date(o.year, 11, 1))
+    ends_on = factory.LazyAttribute(lambda o: __import__("datetime").date(o.year, 11, 30))

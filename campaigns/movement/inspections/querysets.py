@@ -16,14 +16,15 @@ class RegistrationQuerySet(WardScopedQuerySet):
 
 class InspectionRoundQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Ward rounds of the wards the user reads; city rounds of the cities the user reads or whose wards
-        the user reads (a ward sees the city's verification of its own units)."""
+        """Ward rounds of the wards the user reads (a city leader: every ward of the city); city rounds of the
+        cities the user reads or whose wards the user reads (a ward sees the city's verification of its own units)."""
         current = scope.scope_of(user)
         if current.is_admin:
             return self
         wards = current.read_ward_ids
         return self.filter(
             Q(ward_id__in=wards)
+            | Q(ward__city_id__in=current.city_ids)
             | Q(ward__isnull=True, city_id__in=current.city_ids)
             | Q(ward__isnull=True, city__wards__id__in=wards)
         ).distinct()

@@ -71,7 +71,7 @@ def _chosen_units(request, ward: Ward, rows: list[dict]) -> list:
     if any(key is None or key[0] != ward.pk for key in keys):
         raise Http404
     others = {key[1] for key in keys if unit_token(*key) not in by_token}
-    found = {h.pk: h for h in Neighbourhood.objects.filter(ward=ward, pk__in=others - {None})}
+    found = {h.pk: h for h in Neighbourhood.objects.visible_to(request.user).filter(ward=ward, pk__in=others - {None})}
     if others - set(found):
         raise Http404
     return [by_token.get(unit_token(*key)) or Unit(ward, found[key[1]]) for key in keys]

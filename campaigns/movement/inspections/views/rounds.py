@@ -42,10 +42,14 @@ def round_list(request):
         .order_by("-year", "-starts_on", "-id")
     )
     page = Paginator(rounds, PAGE_SIZE).get_page(request.GET.get("page"))
-    wards = Ward.objects.filter(Q(pk__in=current.edit_ward_ids) | Q(pk__in=current.review_ward_ids)).order_by(
-        "search_key"
+    wards = (
+        Ward.objects.visible_to(request.user)
+        .filter(Q(pk__in=current.edit_ward_ids) | Q(pk__in=current.review_ward_ids))
+        .order_by("search_key")
     )
-    cities = City.objects.all() if current.is_admin else City.objects.filter(pk__in=current.city_ids)
+    cities = City.objects.visible_to(request.user)
+    if not current.is_admin:
+        cities = cities.filter(pk__in=current.city_ids)
     return render(
         request,
         "campaigns/inspections/round_list.html",

@@ -11,19 +11,20 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+# Commitments and party-cell ratings live in modules of their own; imported here so that the app registers
+# them and `campaigns.movement.models` names them.
+from campaigns.movement.commitment_models import Commitment, CommitmentRequest, Topic, commitment_path  # noqa: F401
 from campaigns.movement.querysets import (
     CampaignQuerySet,
-    CommitmentQuerySet,
-    CommitmentRequestQuerySet,
     NotificationQuerySet,
-    PartyCellRatingQuerySet,
     RecognitionQuerySet,
     TargetQuerySet,
     TaskAttachmentQuerySet,
     TaskQuerySet,
     TaskUpdateQuerySet,
 )
-from wards.models import City, Neighbourhood, PartyCell, Ward
+from campaigns.movement.rating_models import PartyCellRating  # noqa: F401
+from wards.models import City, Neighbourhood, Ward
 
 
 class Campaign(models.Model):
@@ -259,96 +260,6 @@ class Notification(models.Model):
         return self.title
 
 
-class Topic(models.TextChoices):
-    SECURITY = "security", _("Security and order")
-    ENVIRONMENT = "environment", _("Environment")
-    FOOD_SAFETY = "food_safety", _("Food safety")
-    FIREWORKS = "fireworks", _("No fireworks before Tết")
-    OTHER = "other", _("Other")
-
-
-class CommitmentRequest(models.Model):
-    """The city or a campaign asks every ward to sign a commitment for a period."""
-
-    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="commitment_requests")
-    campaign = models.ForeignKey(
-        Campaign,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="commitment_requests",
-        verbose_name=_("campaign"),
-    )
-    topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices)
-    title = models.CharField(_("title"), max_length=300)
-    period_start = models.DateField(_("from"))
-    period_end = models.DateField(_("to"))
-    deadline = models.DateField(_("sign by"))
-    wards = models.ManyToManyField(Ward, related_name="commitment_requests", verbose_name=_("wards asked"))
-
-    objects = CommitmentRequestQuerySet.as_manager()
-
-    class Meta:
-        db_table = "campaigns_commitmentrequest"  # kept from before the split of campaigns/
-        verbose_name = _("commitment request")
-        verbose_name_plural = _("commitment requests")
-        ordering = ["-period_start"]
-
-    def __str__(self) -> str:
-        return self.title
-
-
-def commitment_path(instance: "Commitment", filename: str) -> str:
-    return f"commitments/{instance.ward.code}/{instance.period_start.year}/{filename}"
-
-
-class Commitment(models.Model):
-    """A unit head's signed pledge (cam kết) for a period and topic, with the scanned document."""
-
-    class Outcome(models.TextChoices):
-        PENDING = "pending", _("Under way")
-        KEPT = "kept", _("Kept")
-        BREACHED = "breached", _("Breached")
-
-    request = models.ForeignKey(
-        CommitmentRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="commitments"
-    )
-    ward = models.ForeignKey(Ward, on_delete=models.PROTECT, related_name="commitments", verbose_name=_("ward"))
-    neighbourhood = models.ForeignKey(
-        Neighbourhood,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="commitments",
-        verbose_name=_("neighbourhood"),
-    )
-    topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices)
-    signer = models.CharField(_("signed by"), max_length=200)
-    signer_title = models.CharField(_("position"), max_length=200)
-    signed_on = models.DateField(_("signed on"))
-    period_start = models.DateField(_("from"))
-    period_end = models.DateField(_("to"))
-    document = models.FileField(_("scanned document"), upload_to=commitment_path, max_length=300, blank=True)
-    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
-    outcome_note = models.TextField(_("note on the outcome"), blank=True)
-
-    objects = CommitmentQuerySet.as_manager()
-
-    class Meta:
-        db_table = "campaigns_commitment"  # kept from before the split of campaigns/
-        verbose_name = _("commitment")
-        verbose_name_plural = _("commitments")
-        ordering = ["-period_start", "ward__search_key"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(period_end__gte=models.F("period_start")), name="commitment_ends_after_start"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_topic_display()} · {self.neighbourhood or self.ward}"
-
-
 class Recognition(models.Model):
     """A title given to a unit for a year ("Phố kiểu mẫu 2025", a Giấy khen), with its decision."""
 
@@ -420,69 +331,3 @@ class Recognition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} {self.year} · {self.neighbourhood or self.ward}"
-
-
-class PartyCellRating(models.Model):
-    """A party cell's yearly rating. The scale changed: four levels until 2024 (QĐ 132-QĐ/TW, QĐ 124-QĐ/TW),
-    a 100-point score from 2025 (QĐ 366-QĐ/TW of 30/8/2025) from which the level follows."""
-
-    class Scale(models.TextChoices):
-        FOUR_LEVELS = "levels", _("Four levels (until 2024)")
-        POINTS = "points", _("100 points (QĐ 366-QĐ/TW, from 2025)")
-
-    class Level(models.TextChoices):
-        EXCELLENT = "excellent", _("Excellently fulfilled")
-        GOOD = "good", _("Well fulfilled")
-        FULFILLED = "fulfilled", _("Fulfilled")
-        NOT_FULFILLED = "not_fulfilled", _("Not fulfilled")
-
-    POINTS_FROM_YEAR = 2025
-
-    party_cell = models.ForeignKey(
-        PartyCell, on_delete=models.PROTECT, related_name="ratings", verbose_name=_("party cell")
-    )
-    year = models.PositiveSmallIntegerField(_("year"))
-    scale = models.CharField(_("scale"), max_length=10, choices=Scale.choices)
-    score = models.DecimalField(
-        _("score"),
-        max_digits=5,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
-    )
-    level = models.CharField(_("rating"), max_length=15, choices=Level.choices)
-    members = models.PositiveIntegerField(_("party members"), default=0)
-    note = models.TextField(_("note"), blank=True)
-
-    objects = PartyCellRatingQuerySet.as_manager()
-
-    class Meta:
-        db_table = "campaigns_partycellrating"  # kept from before the split of campaigns/
-        verbose_name = _("party cell rating")
-        verbose_name_plural = _("party cell ratings")
-        ordering = ["-year", "party_cell__search_key"]
-        constraints = [
-            models.UniqueConstraint(fields=["party_cell", "year"], name="one_rating_per_cell_year"),
-            models.CheckConstraint(
-                condition=Q(scale="levels") | Q(score__isnull=False), name="points_rating_has_score"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.party_cell} {self.year}: {self.get_level_display()}"
-
-    @classmethod
-    def scale_for(cls, year: int) -> str:
-        return cls.Scale.POINTS if year >= cls.POINTS_FROM_YEAR else cls.Scale.FOUR_LEVELS
-
-    @classmethod
-    def level_for_score(cls, score: Decimal) -> str:
-        """QĐ 366-QĐ/TW: ≥ 90 excellent, 70 to < 90 good, 50 to < 70 fulfilled; below 50 not fulfilled."""
-        if score >= 90:
-            return cls.Level.EXCELLENT
-        if score >= 70:
-            return cls.Level.GOOD
-        if score >= 50:
-            return cls.Level.FULFILLED
-        return cls.Level.NOT_FULFILLED

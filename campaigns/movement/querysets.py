@@ -100,8 +100,30 @@ class CommitmentRequestQuerySet(models.QuerySet):
         return self.filter(Q(city_id__in=current.city_ids) | models.Exists(asked))
 
 
-class CommitmentQuerySet(WardScopedQuerySet):
-    ward_path = "ward"
+class CommitmentQuerySet(models.QuerySet):
+    """Commitments by ward: a ward's (its own, its neighbourhoods', its offices') belong to the ward; a city-level
+    one (no ward: "Công an tỉnh" to the chair of the People's Committee) belongs to the city's leadership."""
+
+    def visible_to(self, user):
+        """Administrators read all; a city leader every commitment of the city, city-level ones included; a
+        ward user only their ward's, never the city's internal (city-level) commitments."""
+        current = scope.scope_of(user)
+        if current.is_admin:
+            return self
+        return self.filter(Q(ward_id__in=current.read_ward_ids) | Q(city_id__in=current.city_ids))
+
+    def editable_by(self, user):
+        """Record and close: the ward's staff for their ward's; the city's leaders for city-level ones."""
+        current = scope.scope_of(user)
+        if current.is_admin:
+            return self
+        return self.filter(Q(ward_id__in=current.edit_ward_ids) | Q(ward__isnull=True, city_id__in=current.city_ids))
+
+    def of_kind(self, kind: str):
+        """Signed by a ward, a neighbourhood or an office ("city" for offices at city level)."""
+        if kind == "city":
+            return self.filter(ward__isnull=True)
+        return self.filter(signer_kind=kind)
 
 
 class RecognitionQuerySet(WardScopedQuerySet):
@@ -110,3 +132,11 @@ class RecognitionQuerySet(WardScopedQuerySet):
 
 class PartyCellRatingQuerySet(WardScopedQuerySet):
     ward_path = "party_cell__ward"
+
+    def yearly(self):
+        """The year's ratings (what the annual report counts), not the quarters'."""
+        return self.filter(quarter__isnull=True)
+
+    def of_period(self, year: int, quarter: int | None = None):
+        """The ratings of one year (quarter None) or of one quarter of it."""
+        return self.filter(year=year, quarter=quarter) if quarter else self.filter(year=year, quarter__isnull=True)

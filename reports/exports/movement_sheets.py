@@ -39,17 +39,28 @@ def recognitions_sheet(wb: Workbook, recognitions: dict) -> None:
 
 
 def party_cells_sheet(wb: Workbook, party_cells: dict) -> None:
-    """Party cells rated at each level and their share of the rated, then the cells and those not rated."""
+    """Party cells rated at each level (the yearly ratings, at their final level) and their share of the rated,
+    then the cells, those not rated and, when the snapshot has it, those lowered by a condition."""
     by_level, rated, cells = party_cells.get("by_level") or {}, party_cells["rated"], party_cells["cells"]
+    notes = [
+        ["Tổng số chi bộ", (cells, INT)],
+        ["Chưa đánh giá", (max(cells - rated, 0), INT)],
+        ["Thang đánh giá", SCALE_NAMES.get(party_cells.get("scale"), party_cells.get("scale") or "")],
+    ]
+    if party_cells.get("capped") is not None:
+        notes.append(["Bị hạ mức do không đạt điều kiện", (party_cells["capped"], INT)])
+        notes.append(
+            [
+                "Cách tính",
+                "Xếp loại năm (không tính xếp loại quý); bị hạ mức: mức xếp loại thấp hơn mức theo điểm do không "
+                "đạt điều kiện của mức đó (QĐ 366-QĐ/TW, Điều 11)",
+            ]
+        )
     write_sheet(
         wb,
         "Chi bộ",
         [("Xếp loại", TEXT), ("Số chi bộ", INT), ("Tỷ lệ trên số đã đánh giá", PCT)],
         [[LEVEL_NAMES.get(level, level), n, ratio(n, rated)] for level, n in by_level.items()],
         total=["Đã đánh giá, xếp loại", rated, ratio(rated, rated)],
-        notes=[
-            ["Tổng số chi bộ", (cells, INT)],
-            ["Chưa đánh giá", (max(cells - rated, 0), INT)],
-            ["Thang đánh giá", SCALE_NAMES.get(party_cells.get("scale"), party_cells.get("scale") or "")],
-        ],
+        notes=notes,
     )

@@ -111,6 +111,7 @@ def test_file_name_over_255_bytes_is_shortened_and_every_form_saves(hostile_worl
             "topic": "fireworks",
             "signer": "Lê Văn Nam",
             "signer_title": "Chủ tịch UBND phường",
+            "recipient_title": "Chủ tịch UBND thành phố",
             "signed_on": "15/11/2026",
             "period_start": "01/12/2026",
             "period_end": "28/02/2027",

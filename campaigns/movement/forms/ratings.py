@@ -8,7 +8,8 @@ from portal.numbers import NumberField, number_input
 
 
 class RatingForm(forms.Form):
-    """One party cell's rating for one year: a score from 2025, a level before."""
+    """One party cell's rating for one year or quarter: a score and the conditions not met from 2025, a level
+    before. The quarter and the version read travel hidden: the service checks both."""
 
     # Bounds are the service's: it says what a score may be.
     score = NumberField(
@@ -23,6 +24,8 @@ class RatingForm(forms.Form):
         label=_("Party members"), column=PartyCellRating._meta.get_field("members"), min_value=0, initial=0
     )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 1}))
+    quarter = forms.CharField(required=False, widget=forms.HiddenInput, max_length=4)
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=0)
 
     def __init__(self, *args, year: int, **kwargs):
         super().__init__(*args, **kwargs)
@@ -31,17 +34,42 @@ class RatingForm(forms.Form):
         if self.uses_points:
             del self.fields["level"]
             self.fields["score"].required = True
+            for name in PartyCellRating.CAPS:
+                self.fields[name] = forms.BooleanField(
+                    label=PartyCellRating._meta.get_field(name).verbose_name, required=False
+                )
         else:
             del self.fields["score"]
             self.fields["level"].required = True
 
+    @property
+    def condition_fields(self) -> list:
+        """The tick boxes of the conditions that cap the level, each with the level it leaves at most."""
+        return [
+            (self[name], PartyCellRating.Level(level).label)
+            for name, level in PartyCellRating.CAPS.items()
+            if name in self.fields
+        ]
+
+    @property
+    def conditions_open(self) -> bool:
+        """Show the tick boxes unfolded when one is ticked or the form has errors."""
+        return bool(self.errors) or any(self[name].value() for name in PartyCellRating.CAPS if name in self.fields)
+
+    @property
+    def conditions(self) -> dict:
+        return {name: self.cleaned_data.get(name, False) for name in PartyCellRating.CAPS}
+
     @classmethod
-    def initial_for(cls, rating: PartyCellRating | None, members: int = 0) -> dict:
+    def initial_for(cls, rating: PartyCellRating | None, members: int = 0, quarter: int | None = None) -> dict:
         if rating is None:
-            return {"members": members}
+            return {"members": members, "quarter": quarter or "", "version": 0}
         return {
             "score": number_input(rating.score),
             "level": rating.level,
             "members": rating.members,
             "note": rating.note,
+            "quarter": rating.quarter or "",
+            "version": rating.version,
+            **{name: getattr(rating, name) for name in PartyCellRating.CAPS},
         }

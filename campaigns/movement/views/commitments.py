@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -28,24 +29,25 @@ PAGE_SIZE = 50
 def _commitment_for_user(user, pk: int) -> Commitment:
     """A commitment the user may see; any other does not exist for them (404)."""
     return get_object_or_404(
-        Commitment.objects.visible_to(user).select_related("ward__city", "neighbourhood", "request"), pk=pk
+        Commitment.objects.visible_to(user).select_related("city", "ward__city", "neighbourhood", "request"), pk=pk
     )
 
 
 def _may_record(user) -> bool:
-    current = scope.scope_of(user)
-    return current.is_admin or bool(current.edit_ward_ids)
+    return commitment_services.may_record_any(user)
 
 
 @login_required
 def commitment_list(request):
-    """Commitments the user may see, filtered by topic, ward, year of the period and outcome."""
+    """Commitments the user may see, filtered by topic, who signed, ward, year of the period and outcome."""
     form = CommitmentFilterForm(request.GET or None, user=request.user)
-    commitments = Commitment.objects.visible_to(request.user).select_related("ward", "neighbourhood")
+    commitments = Commitment.objects.visible_to(request.user).select_related("city", "ward", "neighbourhood")
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         if data["topic"]:
             commitments = commitments.filter(topic=data["topic"])
+        if data["kind"]:
+            commitments = commitments.of_kind(data["kind"])
         if data["ward"]:
             commitments = commitments.filter(ward=data["ward"])
         if data["year"]:
@@ -54,9 +56,9 @@ def commitment_list(request):
             )
         if data["outcome"]:
             commitments = commitments.filter(outcome=data["outcome"])
-    page = Paginator(commitments.order_by("-period_start", "ward__search_key", "pk"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(
+        commitments.order_by("-period_start", F("ward__search_key").asc(nulls_first=True), "pk"), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     current = scope.scope_of(request.user)
@@ -77,26 +79,38 @@ def commitment_list(request):
 
 @login_required
 def commitment_create(request):
-    """Record a signed commitment with its scanned document: the ward's staff (and administrators)."""
+    """Record a signed commitment with its scanned document: a ward's staff for their ward, its neighbourhoods
+    and offices within it; a city's leaders for offices at city level; administrators."""
     if not _may_record(request.user):
         raise PermissionDenied
+    kind = request.GET.get("kind")
     if request.method == "POST":
-        form = CommitmentForm(request.POST, request.FILES, user=request.user)
+        form = CommitmentForm(request.POST, request.FILES, user=request.user, kind=kind)
         if form.is_valid():
             data = dict(form.cleaned_data)
             document = data.pop("document")
             try:
                 commitment = commitment_services.commitment_record(user=request.user, data=data, document=document)
             except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
+                _show_errors(request, form, exc)
             else:
-                messages.success(request, _("Commitment of %(unit)s recorded.") % {"unit": commitment.ward})
+                messages.success(request, _("Commitment of %(unit)s recorded.") % {"unit": commitment.unit_name})
                 return redirect("campaigns:commitment-detail", pk=commitment.pk)
         else:
             messages.error(request, _("Nothing was saved: check the fields marked below."))
     else:
-        form = CommitmentForm(user=request.user, initial=_initial_from_request(request))
-    return render(request, "campaigns/movement/commitment_form.html", {"form": form})
+        form = CommitmentForm(user=request.user, kind=kind, initial=_initial_from_request(request))
+    kinds = [(k, Commitment.SignerKind(k).label) for k in form.kinds]
+    return render(request, "campaigns/movement/commitment_form.html", {"form": form, "kinds": kinds})
+
+
+def _show_errors(request, form, exc: ValidationError) -> None:
+    """The service's refusal: beside the field it concerns when there is one, and at the top."""
+    messages.error(request, " ".join(exc.messages))
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            if field in form.fields:
+                form.add_error(field, errors)
 
 
 def _initial_from_request(request) -> dict:
@@ -117,7 +131,7 @@ def _initial_from_request(request) -> dict:
 @login_required
 def commitment_detail(request, pk: int):
     commitment = _commitment_for_user(request.user, pk)
-    can_close = permissions.can_close_commitment(request.user, commitment)
+    can_close = commitment_services.may_close(request.user, commitment)
     today = timezone.localdate()
     return render(
         request,
@@ -137,7 +151,7 @@ def commitment_detail(request, pk: int):
 def commitment_close(request, pk: int):
     """Mark kept or breached (with a note) after the period: the ward's staff and leaders, administrators."""
     commitment = _commitment_for_user(request.user, pk)
-    if not permissions.can_close_commitment(request.user, commitment):
+    if not commitment_services.may_close(request.user, commitment):
         raise PermissionDenied
     form = CloseForm(request.POST)
     try:

@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from campaigns.movement.models import (
@@ -212,8 +213,11 @@ def _police_commitment(city: City, today: date) -> None:
 
 
 def _recognitions(city: City, year: int) -> None:
+    """Last year's "văn hóa" titles by the self-reported path, outside Hạc Thành, whose "kiểu mẫu" titles come
+    from its inspections and the city's decision (portal/management/demo/titles.py)."""
     latest = (
         Submission.objects.filter(
+            ~Q(ward__code="14797"),
             ward__city=city,
             neighbourhood__isnull=False,
             period__year=year,
@@ -233,7 +237,7 @@ def _recognitions(city: City, year: int) -> None:
             ward=submission.ward,
             neighbourhood=submission.neighbourhood,
             year=year,
-            title="Thôn, tổ dân phố kiểu mẫu",
+            title="Thôn, tổ dân phố văn hóa",
             defaults={
                 "status": Recognition.Status.CONFIRMED,
                 "decision_number": f"{1200 + len(seen)}/QĐ-UBND",

@@ -75,6 +75,7 @@ def form(ward, **overrides) -> dict:
         "topic": "fireworks",
         "signer": "Lê Văn Nam",
         "signer_title": "Chủ tịch UBND phường",
+        "recipient_title": "Chủ tịch UBND tỉnh",
         "signed_on": "15/11/2026",
         "period_start": "01/12/2026",
         "period_end": "28/02/2027",
@@ -177,10 +178,16 @@ def test_the_service_refuses_a_ward_the_user_may_not_change(staff_b, city_leader
     assert not Commitment.objects.exists()
 
 
-def test_city_leader_cannot_record_a_commitment(client_for, city_leader, ward_a):
+def test_city_leader_cannot_record_a_wards_commitment(client_for, city_leader, ward_a):
+    """City leaders record only city-level offices' commitments (test_commitments_offices): no ward is theirs."""
     client = client_for(city_leader)
-    assert client.get(reverse("campaigns:commitment-create")).status_code == FORBIDDEN
-    assert client.post(reverse("campaigns:commitment-create"), form(ward_a)).status_code == FORBIDDEN
+    page = client.get(reverse("campaigns:commitment-create"))
+    assert page.status_code == OK
+    assert page.context["form"].kind == "office" and "ward" not in page.context["form"].fields
+    for kind in ("ward", "neighbourhood"):
+        response = client.post(f"{reverse('campaigns:commitment-create')}?kind={kind}", form(ward_a, signer_kind=kind))
+        assert response.status_code == OK
+        assert "Nothing was saved: check the fields marked below." in messages_of(response)
     assert not Commitment.objects.exists()
     assert not files_on_disk()
 

@@ -9,7 +9,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.shortcuts import render
 
 from campaigns.movement.models import PartyCellRating
-from campaigns.movement.services import recognitions as recognition_services
+from campaigns.movement.services import titles as title_services
 from campaigns.results import periods
 from portal import scope
 from portal.models import HistoryEntry
@@ -21,7 +21,7 @@ from wards.views import page_of, profile_figure, profile_year
 
 def _with_latest_rating(cells):
     """Each party cell with its most recent yearly rating (one query for all of them)."""
-    latest = PartyCellRating.objects.filter(party_cell=OuterRef("pk")).order_by("-year")
+    latest = PartyCellRating.objects.yearly().filter(party_cell=OuterRef("pk")).order_by("-year")
     return cells.annotate(
         rating_year=Subquery(latest.values("year")[:1]),
         rating_level=Subquery(latest.values("level")[:1]),
@@ -63,7 +63,7 @@ def ward_detail(request, code: str):
             "can_edit": scope.can_edit_ward(request.user, ward),
             "period": period,
             "closeness": closeness[:100],
-            "recognitions": recognition_services.recognitions_confirmed_for(ward),
+            "titles": title_services.title_history_for(ward),
             **_gaps(ward),
         },
     )
@@ -86,7 +86,7 @@ def neighbourhood_detail(request, pk: int):
             "history": HistoryEntry.objects.for_object(hood)[:20],
             "can_edit": scope.can_edit_ward(request.user, hood.ward),
             "this_year": date.today().year,
-            "recognitions": recognition_services.recognitions_confirmed_for(hood),
+            "titles": title_services.title_history_for(hood),
             **_gaps(hood),
         },
     )

@@ -178,7 +178,7 @@ class Programme(models.Model):
         _("title valid for (years)"),
         default=1,
         validators=[MinValueValidator(1), MaxValueValidator(10)],
-        help_text=_("A title decided for year Y stays valid until 31/12 of year Y + term − 1."),
+        help_text=_("A title that rewards year Y is valid until 31/12 of year Y + term."),
     )
     criteria_code = models.SlugField(
         _("criteria set code"), max_length=60, blank=True, help_text=_("The criteria set whose versions it uses.")
@@ -195,5 +195,6 @@ class Programme(models.Model):
         return self.name
 
     def valid_until(self, year: int) -> date:
-        """The last day a title decided for `year` is valid."""
-        return date(year + self.term_years - 1, 12, 31)
+        """The last day a title rewarding `year` is valid: it is decided at that year's end and carried through
+        the `term_years` years after it, when it is re-assessed (a 1-year title for 2025 lasts through 2026)."""
+        return date(year + self.term_years, 12, 31)

@@ -3,7 +3,7 @@ notifications; part of the "campaigns" URL namespace (portal/urls.py)."""
 
 from django.urls import path
 
-from campaigns.movement.views import commitments, notifications, ratings, recognitions, tasks
+from campaigns.movement.views import commitments, notifications, ratings, recognitions, tasks, titles
 
 urlpatterns = [
     path("campaigns/", tasks.campaign_list, name="campaign-list"),
@@ -30,4 +30,10 @@ urlpatterns = [
     path("party-cells/<str:code>/<int:year>/", ratings.party_cells, name="party-cells"),
     path("notifications/", notifications.notification_list, name="notifications"),
     path("notifications/<int:pk>/read/", notifications.notification_read, name="notification-read"),
+    path("titles/", titles.title_index, name="title-index"),
+    path("titles/panel/", titles.title_panel, name="title-panel"),
+    path("titles/<int:pk>/", titles.title_detail, name="title-detail"),
+    path("titles/<int:pk>/withdraw/", titles.title_withdraw, name="title-withdraw"),
+    path("titles/<slug:programme>/<int:year>/", titles.title_list, name="title-list"),
+    path("titles/<slug:programme>/<int:year>/decide/", titles.title_decide, name="title-decide"),
 ]

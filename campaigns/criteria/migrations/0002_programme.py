@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
                 ('title', models.CharField(help_text='e.g. Phố kiểu mẫu', max_length=200, verbose_name='title awarded')),
                 ('level', models.CharField(choices=[('ward', 'Ward or commune'), ('neighbourhood', 'Neighbourhood')], max_length=20, verbose_name='level')),
                 ('rhythm', models.CharField(choices=[('monthly', 'Monthly'), ('yearly', 'Yearly')], default='yearly', max_length=10, verbose_name='rhythm')),
-                ('term_years', models.PositiveSmallIntegerField(default=1, help_text='A title decided for year Y stays valid until 31/12 of year Y + term − 1.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(10)], verbose_name='title valid for (years)')),
+                ('term_years', models.PositiveSmallIntegerField(default=1, help_text='A title that rewards year Y is valid until 31/12 of year Y + term.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(10)], verbose_name='title valid for (years)')),
                 ('criteria_code', models.SlugField(blank=True, help_text='The criteria set whose versions it uses.', max_length=60, verbose_name='criteria set code')),
                 ('basis', models.CharField(blank=True, max_length=300, verbose_name='legal basis')),
                 ('is_active', models.BooleanField(default=True, verbose_name='open for registration')),

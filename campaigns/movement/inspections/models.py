@@ -13,6 +13,7 @@ from campaigns.movement.inspections.querysets import (
     InspectionRoundQuerySet,
     RegistrationQuerySet,
     ScoreQuerySet,
+    TeamMemberQuerySet,
     VisitPhotoQuerySet,
     VisitQuerySet,
 )
@@ -132,6 +133,8 @@ class TeamMember(models.Model):
     role = models.CharField(_("role in the team"), max_length=100, help_text=_("e.g. Trưởng đoàn, Thành viên"))
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+
+    objects = TeamMemberQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("team member")

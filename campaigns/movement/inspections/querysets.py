@@ -1,6 +1,7 @@
 """What of the title path each user reads: registrations, visits, their photos and scores by their ward;
 rounds by their ward, and a city's verification rounds by everyone of that city."""
 
+from django.apps import apps
 from django.db import models
 from django.db.models import Q
 
@@ -28,6 +29,13 @@ class InspectionRoundQuerySet(models.QuerySet):
             | Q(ward__isnull=True, city_id__in=current.city_ids)
             | Q(ward__isnull=True, city__wards__id__in=wards)
         ).distinct()
+
+
+class TeamMemberQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The teams of the rounds the user reads."""
+        rounds = apps.get_model("inspections", "InspectionRound").objects.visible_to(user)
+        return self.filter(round__in=rounds.values("pk"))
 
 
 class VisitQuerySet(WardScopedQuerySet):

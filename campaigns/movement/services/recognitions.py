@@ -1,4 +1,10 @@
-"""Recognitions: titles (e.g. "Thôn, tổ dân phố kiểu mẫu") proposed for a year and confirmed or rejected by decision."""
+"""Recognitions: titles (e.g. "Thôn, tổ dân phố kiểu mẫu") proposed for a year and confirmed or rejected by decision.
+
+This is the path for titles outside a programme, proposed from the self-reported results. A title that a
+programme awards (campaigns.criteria.models.Programme.title) is decided from the city's verification only
+(campaigns.movement.services.titles): self-reported results alone never make its candidates, so it cannot be
+proposed here, and a title decided or withdrawn there is not changed here.
+"""
 
 from datetime import date
 
@@ -8,6 +14,7 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
+from campaigns.criteria.models import Programme
 from campaigns.movement.models import Recognition
 from campaigns.movement.permissions import cities_deciding
 from campaigns.movement.services.history import history_value
@@ -15,6 +22,7 @@ from campaigns.movement.services.ratings import check_year
 from campaigns.results import figures
 from portal import scope
 from portal.models import HistoryEntry, history_record
+from portal.vietnamese import nfc
 from wards.models import Neighbourhood, Ward
 
 RECOGNITION_TITLE = "Thôn, tổ dân phố kiểu mẫu"
@@ -36,6 +44,16 @@ def recognition_candidates(*, city, year: int, title: str = RECOGNITION_TITLE) -
     )
 
 
+def programme_of_title(title: str) -> Programme | None:
+    """The programme that awards this title (same words, any case), if any: its titles follow its own path."""
+    wanted = " ".join(nfc(title or "").split()).casefold()
+    # Compared in Python: the database's case-insensitive match ignores case only in ASCII on SQLite.
+    for programme in Programme.objects.order_by("pk"):
+        if " ".join(nfc(programme.title).split()).casefold() == wanted:
+            return programme
+    return None
+
+
 def recognition_propose(*, user, year: int, title: str = RECOGNITION_TITLE, city=None) -> list[Recognition]:
     """Propose the title for every candidate (PROPOSED rows); running it again adds only new candidates.
 
@@ -46,6 +64,17 @@ def recognition_propose(*, user, year: int, title: str = RECOGNITION_TITLE, city
     if not title:
         raise ValidationError({"title": _("Name the title to propose.")})
     check_year(year)
+    programme = programme_of_title(title)
+    if programme is not None:
+        raise ValidationError(
+            {
+                "title": _(
+                    "“%(title)s” is awarded by the programme “%(programme)s”: it is decided from the city's "
+                    "verification, not proposed from self-reported results."
+                )
+                % {"title": title, "programme": programme.name}
+            }
+        )
     cities = cities_deciding(user, city)
     with transaction.atomic():
         hoods = [(h.pk, h.ward_id) for c in cities for h in recognition_candidates(city=c, year=year, title=title)]
@@ -91,6 +120,11 @@ def recognition_decide(
     or a title annulled later the same way. City leaders of the unit's city and administrators only."""
     if not scope.can_decide_recognition(user, recognition.ward):
         raise PermissionDenied
+    if recognition.programme_id is not None or recognition.status == Recognition.Status.WITHDRAWN:
+        raise ValidationError(
+            _("This title was decided from the city's verification or has been withdrawn; see its own page."),
+            code="programme",
+        )
     decision_number = " ".join((decision_number or "").split())
     signer, note = (signer or "").strip(), (note or "").strip()
     errors = {}
@@ -105,6 +139,10 @@ def recognition_decide(
     status = Recognition.Status.CONFIRMED if confirm else Recognition.Status.REJECTED
     with transaction.atomic():
         current = Recognition.objects.select_for_update().get(pk=recognition.pk)
+        if current.programme_id is not None or current.status == Recognition.Status.WITHDRAWN:
+            raise ValidationError(
+                _("This title was decided from the city's verification or has been withdrawn; see its own page.")
+            )
         new = {
             "status": status,
             "decision_number": decision_number,

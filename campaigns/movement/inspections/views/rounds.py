@@ -171,7 +171,8 @@ def visit_add(request, pk: int):
     eligible = services.eligible_units(round_)
     form = VisitAddForm(request.POST, units=eligible)
     keys = [parse_token(t) for t in request.POST.getlist("units")]
-    allowed = Ward.objects.filter(pk=round_.ward_id) if round_.ward_id else Ward.objects.filter(city_id=round_.city_id)
+    wards = Ward.objects.visible_to(request.user)
+    allowed = wards.filter(pk=round_.ward_id) if round_.ward_id else wards.filter(city_id=round_.city_id)
     if any(k is None for k in keys) or not {k[0] for k in keys} <= set(allowed.values_list("pk", flat=True)):
         raise Http404
     if form.is_valid():

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from campaigns.movement import permissions
+from campaigns.movement.contributions.totals import campaign_totals
 from campaigns.movement.forms.tasks import (
     CampaignForm,
     TargetFormSet,
@@ -181,6 +182,7 @@ def campaign_detail(request, pk: int):
             "can_manage": scope.can_manage_campaign(request.user, city=campaign.city, ward=campaign.ward),
             "can_add_task": permissions.can_add_task(request.user, campaign),
             "history": HistoryEntry.objects.for_object(campaign)[:20],
+            "contribution_totals": campaign_totals(request.user, campaign),
         },
     )
 

@@ -18,7 +18,12 @@ from campaigns.criteria.models import CriteriaSet
 from campaigns.movement.models import PartyCellRating, Recognition, Task
 from campaigns.results import figures
 from campaigns.results.models import Period
+from reports.commendation_summaries import commendations_section
+from reports.contribution_summaries import contributions_section
+from reports.plan_summaries import plans_section
 from reports.profile_summaries import no_poor_headline, profiles_section
+from reports.title_summaries import FIGURE_KEYS as TITLE_FIGURES
+from reports.title_summaries import titles_section
 from wards.models import City, Neighbourhood, PartyCell, Ward
 
 LIST_LIMIT = 300  # unit lists in a city-wide report: counts are exact, names are capped
@@ -163,6 +168,7 @@ def monthly_snapshot(*, city: City, ward: Ward | None, period: Period, today: da
         "ward_sets": figures.ward_set_rows(wards, period),
         "tasks": _tasks(city, wards, period, today),
         "no_poor": no_poor_headline(wards, period),
+        "contributions": contributions_section(wards, period.start, period.end),
     }
 
 
@@ -231,9 +237,20 @@ def _ranking(wards, by_ward: dict[int, dict]) -> list[dict]:
     return rows
 
 
+@figures.defines(
+    "recognitions",
+    gettext_noop("Titles of the year"),
+    gettext_noop(
+        "Titles of the year: the titles (recognitions) for the report's year of the units in scope that a decision "
+        "confirmed, including those withdrawn after the year's last day (the unit held them through the year, "
+        "and the list says when they were withdrawn); a title withdrawn on or before that day is left out. So a "
+        "later withdrawal does not change a closed year's report."
+    ),
+)
 def _recognitions(wards, year: int) -> dict:
-    """Titles confirmed for `year` in the scope: the exact count, the units (capped) with their decision."""
-    confirmed = Recognition.objects.filter(ward__in=wards, year=year, status=Recognition.Status.CONFIRMED)
+    end = date(year, 12, 31)
+    held = Q(status=Recognition.Status.CONFIRMED) | Q(status=Recognition.Status.WITHDRAWN, withdrawn_on__gt=end)
+    confirmed = Recognition.objects.filter(held, ward__in=wards, year=year)
     rows = confirmed.select_related("ward", "neighbourhood").order_by(
         "ward__search_key", F("neighbourhood__search_key").asc(nulls_first=True), "title", "pk"
     )[:LIST_LIMIT]
@@ -244,7 +261,8 @@ def _recognitions(wards, year: int) -> dict:
                 "name": (r.neighbourhood or r.ward).name,
                 "ward": r.ward.name,
                 "title": r.title,
-                "decision": f"{r.decision_number} ngày {r.decision_date:%d/%m/%Y}",
+                "decision": f"{r.decision_number} ngày {r.decision_date:%d/%m/%Y}"
+                + (f" (thu hồi ngày {r.withdrawn_on:%d/%m/%Y})" if r.status == Recognition.Status.WITHDRAWN else ""),
             }
             for r in rows
         ],
@@ -252,25 +270,25 @@ def _recognitions(wards, year: int) -> dict:
 
 
 def _party_cells(wards, period: Period) -> dict:
-    """The year's ratings of the scope's party cells by level, on the scale of that year."""
+    """The year's ratings of the scope's party cells by level, on the scale of that year: the yearly ratings
+    only (quarterly ones are not counted), each at its final level; `capped` is how many of them a condition of
+    QĐ 366-QĐ/TW (Điều 11) lowered below the level their score gives."""
     year = period.year
     cells = PartyCell.objects.filter(
         Q(valid_from__isnull=True) | Q(valid_from__lte=period.end),
         Q(valid_to__isnull=True) | Q(valid_to__gt=period.start),
         ward__in=wards,
     ).count()
-    counted = dict(
-        PartyCellRating.objects.filter(party_cell__ward__in=wards, year=year)
-        .values_list("level")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    yearly = PartyCellRating.objects.filter(party_cell__ward__in=wards, year=year).yearly()
+    counted = dict(yearly.values_list("level").annotate(n=Count("id")).order_by())
     by_level = {level: counted.get(level, 0) for level in PartyCellRating.Level.values}
+    capped = yearly.exclude(score_level="").exclude(level=F("score_level")).count()
     return {
         "scale": PartyCellRating.Scale(PartyCellRating.scale_for(year)).value,
         "by_level": by_level,
         "rated": sum(by_level.values()),
         "cells": cells,
+        "capped": capped,
     }
 
 
@@ -299,6 +317,10 @@ def annual_snapshot(*, city: City, ward: Ward | None, period: Period, today: dat
         "recognitions": _recognitions(wards, year),
         "party_cells": _party_cells(wards, period),
         "profiles": profiles_section(wards, period),
+        "contributions": contributions_section(wards, date(year, 1, 1), date(year, 12, 31)),
+        "plans": plans_section(city=city, ward=ward, year=year),
+        "commendations": commendations_section(wards, year),
+        "titles": titles_section(wards, year),
     }
 
 
@@ -315,8 +337,36 @@ def _exact(totals: dict) -> Fraction | None:
 # --- how each figure is counted ------------------------------------------------------------------------------
 
 FIGURES_OF = {
-    "monthly": ("units", "reported", "complete", "criteria", "gaps", "changes", "ward_sets", "tasks", "no_poor"),
-    "annual": ("units_year", "reached", "trend", "criteria", "no_poor", "poor_households"),
+    "monthly": (
+        "units",
+        "reported",
+        "complete",
+        "criteria",
+        "gaps",
+        "changes",
+        "ward_sets",
+        "tasks",
+        "no_poor",
+        "contributions",
+    ),
+    "annual": (
+        "units_year",
+        "reached",
+        "trend",
+        "criteria",
+        "recognitions",
+        *TITLE_FIGURES,
+        "contributions",
+        "plan_targets",
+        "plan_titled",
+        "plan_registered",
+        "plan_reached",
+        "plan_excellent_cells",
+        "plan_no_poor",
+        "commendations",
+        "no_poor",
+        "poor_households",
+    ),
 }
 
 

@@ -14,6 +14,8 @@ from django.utils import timezone, translation
 
 from portal.numbers import round_half_up
 from reports.exports.addressing import document_settings, lines
+from reports.exports.commendations import commendations_context
+from reports.exports.contributions import contributions_context
 from reports.exports.formatting import (
     EXAMPLE_NOTE,
     LEVEL_NAMES,
@@ -31,11 +33,13 @@ from reports.exports.formatting import (
 )
 from reports.exports.formatting import vi_number as _num
 from reports.exports.formatting import vi_percent as _pct
+from reports.exports.plans import plans_context
 from reports.exports.profiles import monthly_no_poor, profiles_context
+from reports.exports.titles import titles_context
 
 DOC_SYMBOL = "BC-UBND"
 FONT_DIR = Path(settings.BASE_DIR) / "static" / "fonts" / "tinos"
-ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV")
 
 
 def _signed(value, decimals: int | None = None) -> str:
@@ -244,7 +248,7 @@ def _tasks_until(period: dict) -> str:
 
 def _monthly_parts(snapshot: dict) -> dict:
     """The numbers of the monthly report's parts after the first four: each is there only with its section."""
-    names = [name for name in ("ward_sets", "tasks") if snapshot.get(name)]
+    names = [name for name in ("ward_sets", "tasks", "contributions") if snapshot.get(name)]
     return {name: ROMAN[i] for i, name in enumerate(names, start=4)}
 
 
@@ -265,6 +269,9 @@ def _monthly_context(snapshot: dict) -> dict:
         "tasks": _tasks_context(snapshot.get("tasks"), _tasks_until(period)),
         "no_poor": monthly_no_poor(snapshot.get("no_poor")),
         "parts": _monthly_parts(snapshot),
+        "contributions": contributions_context(
+            snapshot.get("contributions"), is_city=not snapshot["scope"].get("ward")
+        ),
     }
 
 
@@ -357,6 +364,7 @@ def _party_cells_context(party_cells: dict | None) -> dict | None:
         "rated": _num(rated),
         "cells": _num(cells),
         "unrated": _num(max(cells - rated, 0)),
+        "capped": None if party_cells.get("capped") is None else _num(party_cells["capped"]),
         "levels": [
             {"name": LEVEL_NAMES.get(level, level), "count": _num(n), "share": _pct(n, rated)}
             for level, n in (party_cells.get("by_level") or {}).items()
@@ -376,6 +384,12 @@ def _annual_context(snapshot: dict) -> dict:
         "recognitions": _recognitions_context(snapshot.get("recognitions")),
         "party_cells": _party_cells_context(snapshot.get("party_cells")),
         "profiles": profiles_context(snapshot.get("profiles"), is_city=not snapshot["scope"].get("ward")),
+        "contributions": contributions_context(
+            snapshot.get("contributions"), is_city=not snapshot["scope"].get("ward")
+        ),
+        "plans": plans_context(snapshot.get("plans")),
+        "commendations": commendations_context(snapshot.get("commendations")),
+        "titles": titles_context(snapshot.get("titles"), is_city=not snapshot["scope"].get("ward")),
     }
 
 
@@ -384,7 +398,11 @@ def _annual_parts(snapshot: dict) -> dict:
     when the snapshot has the section."""
     names = ["ranking"] if not snapshot["scope"].get("ward") else []
     names.append("compare")
-    names += [name for name in ("recognitions", "party_cells", "profiles") if snapshot.get(name) is not None]
+    names += [
+        name
+        for name in ("recognitions", "party_cells", "profiles", "contributions", "plans", "commendations", "titles")
+        if snapshot.get(name) is not None
+    ]
     return {name: ROMAN[i] for i, name in enumerate(names, start=3)}
 
 

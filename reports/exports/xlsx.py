@@ -5,6 +5,8 @@ import io
 from django.utils import translation
 from openpyxl import Workbook
 
+from reports.exports.commendations import commendations_sheet
+from reports.exports.contributions import contributions_sheet
 from reports.exports.formatting import (
     EXAMPLE_NOTE,
     NO_DATA,
@@ -20,6 +22,7 @@ from reports.exports.formatting import (
     status_name,
 )
 from reports.exports.movement_sheets import party_cells_sheet, recognitions_sheet, tasks_sheet
+from reports.exports.plans import plans_sheet
 from reports.exports.profiles import no_poor_summary_rows, profiles_sheet
 from reports.exports.sheets import (
     DATE,
@@ -40,6 +43,7 @@ from reports.exports.sheets import (
     ratio,
     write_sheet,
 )
+from reports.exports.titles import titles_sheet
 
 # --- sheets of both reports --------------------------------------------------------------------------------
 
@@ -333,6 +337,8 @@ def _monthly_workbook(wb: Workbook, snapshot: dict) -> None:
         _ward_sets_sheet(wb, snapshot["ward_sets"])
     if snapshot.get("tasks") is not None:
         tasks_sheet(wb, snapshot["tasks"])
+    if snapshot.get("contributions") is not None:
+        contributions_sheet(wb, snapshot["contributions"])
 
 
 # --- sheets of the annual report ---------------------------------------------------------------------------
@@ -417,8 +423,16 @@ def _annual_workbook(wb: Workbook, snapshot: dict) -> None:
     _previous_year_sheet(wb, snapshot)
     if snapshot.get("recognitions") is not None:
         recognitions_sheet(wb, snapshot["recognitions"])
+    if snapshot.get("titles") is not None:
+        titles_sheet(wb, snapshot["titles"])
     if snapshot.get("party_cells") is not None:
         party_cells_sheet(wb, snapshot["party_cells"])
+    if snapshot.get("contributions") is not None:
+        contributions_sheet(wb, snapshot["contributions"])
+    if snapshot.get("plans") is not None:
+        plans_sheet(wb, snapshot["plans"])
+    if snapshot.get("commendations") is not None:
+        commendations_sheet(wb, snapshot["commendations"])
     if snapshot.get("profiles") is not None:
         profiles_sheet(wb, snapshot["profiles"])
 

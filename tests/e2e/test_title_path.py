@@ -113,11 +113,11 @@ def test_a_neighbourhood_goes_from_registration_to_its_title(page, login, live_s
     title = Recognition.objects.get(neighbourhood=hood_a, programme=programme, year=YEAR)
     assert (title.status, title.decision_number) == ("confirmed", "1234/QĐ-UBND")
 
-    # 5. The title on the unit's page: its decision, its term (3 years: until 31/12/2028), its state.
+    # 5. The title on the unit's page: its decision, its term (rewards 2026, then 3 years: until 31/12/2029), its state.
     page.goto(base + reverse("wards:neighbourhood-detail", args=[hood_a.pk]))
     history = page.get_by_test_id("title-history")
     expect(history).to_contain_text("1234/QĐ-UBND")
-    expect(history).to_contain_text("31/12/2028")
+    expect(history).to_contain_text("31/12/2029")
     expect(history.get_by_test_id("title-state")).to_have_count(1)
 
     # 6. The title's own page, where it would be withdrawn, reads well to a screen reader too.

@@ -13,7 +13,18 @@ ROOT = Path(settings.BASE_DIR)
 PACKAGES = ("portal", "wards", "campaigns", "reports")
 SKIP_PARTS = {"migrations", "__pycache__"}
 BULKY = {"seed_scale.py", "bench.py"}  # generators and benchmarks: long by nature, run by hand
-PROJECT_APPS = ("wards", "criteria", "results", "movement", "reports", "portal")
+PROJECT_APPS = (
+    "wards",
+    "criteria",
+    "results",
+    "movement",
+    "inspections",
+    "contributions",
+    "commendations",
+    "plans",
+    "reports",
+    "portal",
+)
 
 
 def _modules():
@@ -90,6 +101,12 @@ def test_the_scoped_models_are_the_ones_we_expect():
         "movement.Task",
         "movement.TaskAttachment",
         "movement.Commitment",
+        "inspections.Registration",
+        "inspections.Visit",
+        "inspections.VisitPhoto",
+        "contributions.Contribution",
+        "commendations.Commendation",
+        "plans.PlanTarget",
         "reports.Report",
     } <= labels
 

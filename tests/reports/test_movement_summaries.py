@@ -200,6 +200,7 @@ def test_annual_recognitions_and_party_cells_of_the_city(city, recognitions, rat
         "by_level": {"excellent": 1, "good": 0, "fulfilled": 1, "not_fulfilled": 0},
         "rated": 2,
         "cells": 3,
+        "capped": 0,
     }
     assert list(snap["party_cells"]["by_level"]) == ["excellent", "good", "fulfilled", "not_fulfilled"]
 
@@ -213,6 +214,7 @@ def test_annual_figures_of_one_ward(city, ward_a, recognitions, ratings, months)
         "by_level": {"excellent": 1, "good": 0, "fulfilled": 0, "not_fulfilled": 0},
         "rated": 1,
         "cells": 2,
+        "capped": 0,
     }
 
 
@@ -222,6 +224,7 @@ def test_annual_party_cells_before_2025_use_the_four_levels(city, ratings, month
         "scale": "levels",
         "by_level": {"excellent": 0, "good": 2, "fulfilled": 0, "not_fulfilled": 1},
         "rated": 3,
+        "capped": 0,
         "cells": 4,  # the cell dissolved in June 2025 still existed in 2024
     }
     assert snap["recognitions"] == {"count": 0, "units": []}
@@ -245,5 +248,43 @@ def test_snapshots_are_json_and_render(city, tasks, recognitions, ratings, month
         "recognitions": "VI",
         "party_cells": "VII",
         "profiles": "VIII",
+        "contributions": "IX",
+        "plans": "X",
+        "commendations": "XI",
+        "titles": "XII",
     }
     assert annual == annual_snapshot(city=city, ward=None, period=year_period(2026), today=date(2027, 1, 10))
+
+
+def test_a_title_withdrawn_after_its_year_stays_in_that_years_report(city, ward_a, hood_a, hood_b, ward_b, months):
+    """Held through 2026, withdrawn in March 2027: listed for 2026 with its withdrawal; withdrawn in December
+    2026: left out. Rebuilding 2026 after the later withdrawal counts the same titles."""
+    kept = Recognition.objects.create(
+        ward=ward_a,
+        neighbourhood=hood_a,
+        year=2026,
+        title="Phố, thôn kiểu mẫu",
+        status=R.CONFIRMED,
+        decision_number="1234/QĐ-UBND",
+        decision_date=date(2026, 12, 15),
+    )
+    before = annual_snapshot(city=city, ward=None, period=year_period(2026), today=date(2027, 1, 10))["recognitions"]
+    Recognition.objects.filter(pk=kept.pk).update(
+        status=R.WITHDRAWN, withdrawn_on=date(2027, 3, 20), withdrawal_number="56/QĐ-UBND", withdrawal_reason="Vi phạm"
+    )
+    Recognition.objects.create(
+        ward=ward_b,
+        neighbourhood=hood_b,
+        year=2026,
+        title="Phố, thôn kiểu mẫu",
+        status=R.WITHDRAWN,
+        decision_number="1/QĐ-UBND",
+        decision_date=date(2026, 2, 1),
+        withdrawn_on=date(2026, 12, 1),
+        withdrawal_number="9/QĐ-UBND",
+        withdrawal_reason="Vi phạm",
+    )
+    after = annual_snapshot(city=city, ward=None, period=year_period(2026), today=date(2027, 4, 1))["recognitions"]
+    assert before["count"] == after["count"] == 1
+    assert after["units"][0]["decision"] == "1234/QĐ-UBND ngày 15/12/2026 (thu hồi ngày 20/03/2027)"
+    assert before["units"][0]["decision"] == "1234/QĐ-UBND ngày 15/12/2026"

@@ -28,6 +28,7 @@ from campaigns.criteria.services import criteria_set_new_version
 from campaigns.movement.models import Campaign, Task
 from campaigns.results.models import CriterionResult, Period, Submission
 from reports.summaries import annual_snapshot, monthly_snapshot
+from tests.campaigns.contributions.oracle import naive_section
 from tests.factories import NeighbourhoodFactory, ProfileFactory, WardFactory
 from tests.reports.conftest import enter
 from wards.models import City, Neighbourhood, Profile, Ward
@@ -575,6 +576,7 @@ class Ledger:
             "ward_sets": [],  # the generator enters no ward-level results
             "tasks": self.tasks_of(city, wards, period, today),
             "no_poor": self.no_poor(units, period.year),
+            "contributions": naive_section(wards, period.start, period.end),
         }
 
     def no_poor(self, units, year: int) -> dict:
@@ -718,6 +720,7 @@ class Ledger:
                 for rank, (exact, w, n, reached) in enumerate(ranking, start=1)
             ],
             "previous_year": {**previous, "change_pp": as_float(minus(share, previous_share))},
+            "contributions": naive_section(wards, date(year, 1, 1), date(year, 12, 31)),
         }
 
 

@@ -1,9 +1,13 @@
 from django.core.management.base import BaseCommand
 
+from portal.management.demo import contributions as contributions_demo
 from portal.management.demo import evidence as evidence_demo
+from portal.management.demo import honours as honours_demo
+from portal.management.demo import inspections as inspections_demo
 from portal.management.demo import movement as movement_demo
 from portal.management.demo import reports as reports_demo
 from portal.management.demo import results as results_demo
+from portal.management.demo import titles as titles_demo
 from portal.management.demo import units as demo
 
 
@@ -21,6 +25,13 @@ class Command(BaseCommand):
         self.stdout.write(f"Evidence: {files} files attached.")
         movement = movement_demo.load()
         self.stdout.write(f"Campaigns: {movement['campaigns']} added with {movement['tasks']} tasks.")
+        inspected = inspections_demo.load()
+        self.stdout.write(f"Title path: {inspected['registrations']} registrations, {inspected['visits']} visits.")
+        titled = titles_demo.load()
+        self.stdout.write(f"Titles: {titled['decided']} decided, {titled['withdrawn']} withdrawn (example decisions).")
+        self.stdout.write(f"Contributions: {contributions_demo.load()} added (example figures).")
+        honours = honours_demo.load()
+        self.stdout.write(f"Honours: {honours['commendations']} commendations, {honours['targets']} plan targets.")
         reports = reports_demo.load()
         self.stdout.write(f"Reports: {reports['built']} built.")
         if reports["failed"]:

@@ -34,6 +34,8 @@ def load(today: date | None = None) -> dict[str, int]:
         wanted.append((Report.Kind.ANNUAL, None, last_year, leader))
     if staff and closed:
         wanted.append((Report.Kind.MONTHLY, staff.ward, closed[0], staff))
+    if staff and last_year:  # the ward's year: its titles, plan targets x/y, commendations, contributions
+        wanted.append((Report.Kind.ANNUAL, staff.ward, last_year, staff))
     counts = {"built": 0, "failed": 0}
     for kind, ward, period, member in wanted:
         report = _report(kind, city, ward, period, member.user if member else None)

@@ -46,14 +46,19 @@ def _value(rng: random.Random, indicator, strength: float):
 
 @transaction.atomic
 def load(today: date | None = None) -> int:
-    """Load the shipped criteria sets and a year of results; returns how many submissions were added."""
+    """Load the shipped criteria sets and every month's results since January of last year (last year's annual
+    report, titles and plan rest on them); returns how many submissions were added."""
     today = today or date.today()
     for path in sorted(SHIPPED.glob("*.yaml")):
         criteria_set_load_file(path)
     for year in range(today.year - 1, today.year + 1):
         periods.periods_ensure(year)
     current = periods.current_month(today)
-    months = list(Period.objects.filter(kind=Period.Kind.MONTH, start__lte=current.start).order_by("-start")[:12])
+    months = list(
+        Period.objects.filter(
+            kind=Period.Kind.MONTH, start__gte=date(today.year - 1, 1, 1), start__lte=current.start
+        ).order_by("-start")
+    )
     staff = _members_by_ward(Membership.Role.WARD_STAFF)
     leaders = _members_by_ward(Membership.Role.WARD_LEADER)
     added = 0

@@ -50,9 +50,15 @@
     }
     return "";
   }
+  // Something in the box the keyboard reaches: disabled fields and controls in hidden columns do not count.
+  function takesFocus(box) {
+    return Array.prototype.some.call(box.querySelectorAll(FOCUSABLE), function (el) {
+      return !el.disabled && el.getClientRects().length > 0;
+    });
+  }
   function focusableScrollers() {
     document.querySelectorAll(".table-responsive").forEach(function (box) {
-      var needed = box.scrollWidth > box.clientWidth + 1 && !box.querySelector(FOCUSABLE);
+      var needed = box.scrollWidth > box.clientWidth + 1 && !takesFocus(box);
       // data-scroll-focus lists the attributes added here, so that only those are taken away again.
       if (needed && !box.hasAttribute("data-scroll-focus")) {
         var added = ["tabindex"];

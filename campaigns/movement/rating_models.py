@@ -69,13 +69,19 @@ class PartyCellRating(models.Model):
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
     )
     score_level = models.CharField(_("level by the score"), max_length=15, choices=Level.choices, blank=True)
-    few_exceeded = models.BooleanField(_("fewer than 30 % of the tasks were done beyond what was asked"), default=False)
+    few_exceeded = models.BooleanField(
+        # xgettext:no-python-format
+        _("fewer than 30 % of the tasks were done beyond what was asked"),
+        default=False,
+    )
     leader_disciplined = models.BooleanField(
         _("a member of the cell committee, or a unit under the cell, was disciplined"), default=False
     )
     tasks_late = models.BooleanField(_("not every task was done on time with the quality required"), default=False)
     tasks_unfinished = models.BooleanField(
-        _("a task was not done, or more than 20 % of the tasks were late"), default=False
+        # xgettext:no-python-format
+        _("a task was not done, or more than 20 % of the tasks were late"),
+        default=False,
     )
     level = models.CharField(_("rating"), max_length=15, choices=Level.choices)
     members = models.PositiveIntegerField(_("party members"), default=0)

@@ -5,13 +5,12 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.movement.commendations.models import Commendation, Recipient
 from campaigns.movement.commendations.querysets import can_record_commendations
-from campaigns.movement.services.history import history_value
+from campaigns.movement.services.versions import claim_version, field_changes, save_new_version
 from portal.models import history_record
 from portal.vietnamese import nfc
 from wards.models import Ward
@@ -123,11 +122,7 @@ def commendation_save(
             return commendation
         current = _claim(commendation, version)
         changes = _changes(current, values)
-        for name, value in values.items():
-            setattr(current, name, value)
-        current.version = F("version") + 1
-        current.save()
-        current.refresh_from_db(fields=["version"])
+        save_new_version(current, values)
         history_record(obj=current, user=user, action="update", changes=changes)
     return current
 
@@ -144,27 +139,17 @@ def commendation_delete(*, user, commendation: Commendation, version: int | None
 
 def _claim(commendation: Commendation, version: int | None) -> Commendation:
     """Lock the row; refuse when it is gone or its version moved on since the caller read it."""
-    current = Commendation.objects.select_for_update().filter(pk=commendation.pk).first()
-    if current is None:
-        raise CommendationChanged(_("Someone else deleted this commendation meanwhile."), code="gone")
-    expected = commendation.version if version is None else version
-    if current.version != expected:
-        raise CommendationChanged(
-            _(
-                "Someone else changed this commendation while you were editing it. What is saved now is shown "
-                "above; your changes are kept below: check them and save again."
-            ),
-            code="stale",
-        )
-    return current
+    return claim_version(
+        commendation,
+        version,
+        CommendationChanged,
+        gone=_("Someone else deleted this commendation meanwhile."),
+        stale=_(
+            "Someone else changed this commendation while you were editing it. What is saved now is shown "
+            "above; your changes are kept below: check them and save again."
+        ),
+    )
 
 
 def _changes(old: Commendation | None, values: dict) -> dict:
-    names = values or dict.fromkeys(FIELDS)
-    changes = {}
-    for name in names:
-        before = getattr(old, name) if old is not None else None
-        after = values.get(name) if values else None
-        if before != after:
-            changes[name] = [history_value(before), history_value(after)]
-    return changes
+    return field_changes(old, values, FIELDS)

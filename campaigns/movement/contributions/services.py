@@ -6,14 +6,14 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.movement.contributions.models import IN_DONG, Contribution, Kind, places_of
 from campaigns.movement.contributions.querysets import can_edit_contributions
 from campaigns.movement.models import Campaign
-from campaigns.movement.services.history import history_value
+from campaigns.movement.services.versions import claim_version, field_changes, save_new_version
 from portal.models import history_record
 from portal.vietnamese import nfc
 from wards.models import Ward
@@ -107,11 +107,7 @@ def contribution_save(
             return contribution
         current = _claim(contribution, version)
         changes = _changes(current, values)
-        for name, value in values.items():
-            setattr(current, name, value)
-        current.version = F("version") + 1
-        current.save()
-        current.refresh_from_db(fields=["version"])
+        save_new_version(current, values)
         history_record(obj=current, user=user, action="update", changes=changes)
     return current
 
@@ -128,27 +124,17 @@ def contribution_delete(*, user, contribution: Contribution, version: int | None
 
 def _claim(contribution: Contribution, version: int | None) -> Contribution:
     """Lock the row; refuse when it is gone or its version moved on since the caller read it."""
-    current = Contribution.objects.select_for_update().filter(pk=contribution.pk).first()
-    if current is None:
-        raise ContributionChanged(_("Someone else deleted this contribution meanwhile."), code="gone")
-    expected = contribution.version if version is None else version
-    if current.version != expected:
-        raise ContributionChanged(
-            _(
-                "Someone else changed this contribution while you were editing it. What is saved now is shown "
-                "above your changes; your changes are kept below: check them and save again."
-            ),
-            code="stale",
-        )
-    return current
+    return claim_version(
+        contribution,
+        version,
+        ContributionChanged,
+        gone=_("Someone else deleted this contribution meanwhile."),
+        stale=_(
+            "Someone else changed this contribution while you were editing it. What is saved now is shown "
+            "above your changes; your changes are kept below: check them and save again."
+        ),
+    )
 
 
 def _changes(old: Contribution | None, values: dict) -> dict:
-    names = values or {name: None for name in FIELDS}
-    changes = {}
-    for name in names:
-        before = getattr(old, name) if old is not None else None
-        after = values.get(name) if values else None
-        if before != after:
-            changes[name] = [history_value(before), history_value(after)]
-    return changes
+    return field_changes(old, values, FIELDS)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from campaigns.movement.plans.models import PlanTarget, Source
 from campaigns.movement.plans.querysets import can_enter_achieved, can_set_plan
-from campaigns.movement.services.history import history_value
+from campaigns.movement.services.versions import claim_version, field_changes
 from portal.models import HistoryEntry, history_record
 from portal.vietnamese import nfc
 from wards.models import City, Ward
@@ -152,27 +152,17 @@ def plan_copy(*, user, city: City, ward: Ward | None, year: int) -> int:
 
 def _claim(target: PlanTarget, version: int | None) -> PlanTarget:
     """Lock the row; refuse when it is gone or its version moved on since the caller read it."""
-    current = PlanTarget.objects.select_for_update().filter(pk=target.pk).first()
-    if current is None:
-        raise TargetChanged(_("Someone else deleted this target meanwhile."), code="gone")
-    expected = target.version if version is None else version
-    if current.version != expected:
-        raise TargetChanged(
-            _(
-                "Someone else changed this target while you were editing it. What is saved now is shown above; "
-                "your changes are kept below: check them and save again."
-            ),
-            code="stale",
-        )
-    return current
+    return claim_version(
+        target,
+        version,
+        TargetChanged,
+        gone=_("Someone else deleted this target meanwhile."),
+        stale=_(
+            "Someone else changed this target while you were editing it. What is saved now is shown above; "
+            "your changes are kept below: check them and save again."
+        ),
+    )
 
 
 def _changes(old: PlanTarget | None, values: dict) -> dict:
-    names = values or dict.fromkeys(TARGET_FIELDS + ACHIEVED_FIELDS)
-    changes = {}
-    for name in names:
-        before = getattr(old, name) if old is not None else None
-        after = values.get(name) if values else None
-        if before != after:
-            changes[name] = [history_value(before), history_value(after)]
-    return changes
+    return field_changes(old, values, TARGET_FIELDS + ACHIEVED_FIELDS)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_noop
 
 from campaigns.criteria.models import CriteriaSet
 from campaigns.movement.models import PartyCellRating, Recognition, Task
-from campaigns.results import figures
+from campaigns.results import figures, rollups
 from campaigns.results.models import Period
 from reports.commendation_summaries import commendations_section
 from reports.contribution_summaries import contributions_section
@@ -97,14 +97,14 @@ def _monthly_period(period: Period, today: date) -> dict:
 
 def _reporting(wards, period: Period) -> list[dict]:
     """Per ward with units: units, reported on time and late, not reported, returned, approved, complete."""
-    by_ward = figures.reporting_by_ward(wards, period)
+    by_ward = rollups.reporting_by_ward(wards, period)
     return [{"code": w.code, "name": w.name, **row} for w, row in _ward_rows(wards, by_ward)]
 
 
-def _gaps(wards, submissions, criteria_set, reporting: list[dict]) -> list[dict]:
+def _gaps(wards, period: Period, criteria_set, reporting: list[dict]) -> list[dict]:
     """Per ward with units: for each criterion number, how many of its reported units do not meet it."""
     codes = dict(wards.values_list("pk", "code"))
-    by_code = {codes[ward_id]: gaps for ward_id, gaps in figures.gaps_by_ward(submissions, criteria_set).items()}
+    by_code = {codes[w]: gaps for w, gaps in rollups.gaps_by_ward(wards, period, criteria_set).items()}
     return [{"code": r["code"], "name": r["name"], "missing": by_code.get(r["code"], {})} for r in reporting]
 
 
@@ -134,9 +134,15 @@ def _tasks(city: City, wards, period: Period, today: date) -> dict:
     }
 
 
-def monthly_snapshot(*, city: City, ward: Ward | None, period: Period, today: date | None = None) -> dict:
+def monthly_snapshot(
+    *, city: City, ward: Ward | None, period: Period, today: date | None = None, per_ward: dict | None = None
+) -> dict:
     """Who reported, on time or late, criteria met and their change, units newly meeting or slipping, gaps,
-    and the headline of the year's profiles (units with no poor household)."""
+    and the headline of the year's profiles (units with no poor household).
+
+    `per_ward`, from a build in parts (reports.fanout): the per-ward rows already read, chunk by chunk
+    ("reporting", "units", and "gaps" unless None), in the report's ward order."""
+    per_ward = per_ward or {}
     today = today or timezone.localdate()
     wards = _scope_wards(city, ward)
     previous = figures.previous_month(period)
@@ -145,10 +151,11 @@ def monthly_snapshot(*, city: City, ward: Ward | None, period: Period, today: da
     before = figures.submissions_in_force(wards, previous) if previous else None
     if before is not None and cutoff is not None:
         before = before.filter(submitted_at__lt=cutoff)
-    criteria_set = figures.set_used(now, period.end)
-    criteria = figures.criteria_rows(now, before, criteria_set)
-    reporting = _reporting(wards, period)
-    units = figures.unit_rows(wards, period)
+    criteria_set = rollups.set_used(wards, period)
+    criteria = figures.criteria_rows(now, before, criteria_set, rollups.criteria_counts(wards, period, criteria_set))
+    reporting = per_ward["reporting"] if "reporting" in per_ward else _reporting(wards, period)
+    units = per_ward["units"] if "units" in per_ward else figures.unit_rows(wards, period)
+    gaps = per_ward.get("gaps")
     newly, slipped = figures.completion_changes(now, before)
     return {
         "kind": "monthly",
@@ -164,7 +171,7 @@ def monthly_snapshot(*, city: City, ward: Ward | None, period: Period, today: da
         "criteria": criteria,
         "newly_complete": _unit_list(newly),
         "slipped": _unit_list(slipped),
-        "gaps": _gaps(wards, now, criteria_set, reporting),
+        "gaps": gaps if gaps is not None else _gaps(wards, period, criteria_set, reporting),
         "ward_sets": figures.ward_set_rows(wards, period),
         "tasks": _tasks(city, wards, period, today),
         "no_poor": no_poor_headline(wards, period),
@@ -186,7 +193,7 @@ def _annual_period(period: Period) -> dict:
 
 def _trend(wards, months: list[Period]) -> list[dict]:
     """Month by month: the units that reported, and those of them meeting the standard."""
-    counts = figures.trend(wards, months)
+    counts = rollups.trend(wards, months)
     return [
         {
             "month": str(p.label),
@@ -292,12 +299,19 @@ def _party_cells(wards, period: Period) -> dict:
     }
 
 
-def annual_snapshot(*, city: City, ward: Ward | None, period: Period, today: date | None = None) -> dict:
+def annual_snapshot(
+    *, city: City, ward: Ward | None, period: Period, today: date | None = None, per_ward: dict | None = None
+) -> dict:
     """The year's units and those reaching the standard, month by month, the ward ranking, the year before,
-    and the year's poor and near-poor households (reports.profile_summaries)."""
+    and the year's poor and near-poor households (reports.profile_summaries).
+
+    `per_ward`, from a build in parts (reports.fanout): each unit's latest report of the year ("latest") and
+    of the year before ("latest_before"), as figures.year_latest gives them, already read chunk by chunk."""
     year = period.year
     wards = _scope_wards(city, ward)
-    latest, latest_before = figures.year_latest(wards, year), figures.year_latest(wards, year - 1)
+    per_ward = per_ward or {}
+    latest = per_ward["latest"] if "latest" in per_ward else figures.year_latest(wards, year)
+    latest_before = per_ward["latest_before"] if "latest_before" in per_ward else figures.year_latest(wards, year - 1)
     now, before = _submissions(latest), _submissions(latest_before)
     criteria_set = figures.set_used(now, period.end)
     criteria = figures.criteria_rows(now, before, criteria_set)

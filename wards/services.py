@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from portal.models import history_record
 from wards.models import Neighbourhood, Profile, Ward
+from wards.signals import units_changed
 
 
 class ConflictError(Exception):
@@ -85,6 +86,7 @@ def unit_retire(*, user, unit: Ward | Neighbourhood, on: date, replaced_by: list
         for new in replaced_by:
             if new.valid_from is None or new.valid_from > on:
                 type(new).objects.filter(pk=new.pk).update(valid_from=on)
+        units_changed.send(sender=type(unit), ward_ids=[unit.ward_id if isinstance(unit, Neighbourhood) else unit.pk])
         history_record(
             obj=unit,
             user=user,

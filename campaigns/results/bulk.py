@@ -1,9 +1,10 @@
 """Many units at once: ward staff send a period's drafts, the ward leader approves what was sent.
 
 Each unit goes through the one-unit workflow (services.submission_submit, services.submission_approve:
-permission, lock, status and one history entry per unit) in a transaction of its own, so a unit that
-is refused undoes nothing of the others. The outcome says which units were done and, for each of the
-others, why not, in the interface language.
+permission, lock, status and one history entry per unit) in a savepoint of its own, so a unit that
+is refused undoes nothing of the others; the whole batch is one transaction, at whose end the ward's
+rollups are counted once (campaigns.results.rollups.refresh_once). The outcome says which units were
+done and, for each of the others, why not, in the interface language.
 
 The ids come from a form and are taken only within the ward and period of the page and what the user
 may see (`Submission.objects.visible_to`): an id of another ward, period or unit kind is "not found",
@@ -29,7 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from campaigns.criteria.models import Indicator
-from campaigns.results import services
+from campaigns.results import rollups, services
 from campaigns.results.models import Period, Submission
 from portal import scope
 from portal.numbers import parse_id
@@ -189,14 +190,15 @@ def approval_plan(*, ward: Ward, period: Period, user, submission_ids: Iterable[
 
 
 def _run(plan: Plan, action) -> BulkOutcome:
-    """Do `action` on each ready unit in a transaction of its own; a refusal is noted and the rest go on."""
+    """Do `action` on each ready unit in a savepoint of its own; a refusal is noted and the rest go on."""
     outcome = BulkOutcome(refused=list(plan.refused), not_found=plan.not_found)
-    for submission in plan.ready:
-        try:
-            with transaction.atomic():
-                outcome.done.append(action(submission))
-        except ValidationError as exc:  # changed since the plan was made: another person acted meanwhile
-            outcome.refused.append(Refusal(submission.unit.name, " ".join(exc.messages)))
+    with rollups.refresh_once():  # one transaction; the ward's rollups are counted once, at its end
+        for submission in plan.ready:
+            try:
+                with transaction.atomic():
+                    outcome.done.append(action(submission))
+            except ValidationError as exc:  # changed since the plan was made: another person acted meanwhile
+                outcome.refused.append(Refusal(submission.unit.name, " ".join(exc.messages)))
     return outcome
 
 

@@ -289,3 +289,51 @@ class ExcelPreview(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.expires_at <= timezone.now()
+
+
+# --- rollups: the dashboards' and reports' counts, kept in step with every change of a submission ---------
+
+
+class WardRollup(models.Model):
+    """One ward's reporting figures for one period (campaigns.results.figures.reporting_by_ward), rewritten by
+    campaigns.results.rollups in the same transaction as every change that moves them."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
+    ward = models.ForeignKey(Ward, on_delete=models.CASCADE, related_name="+")
+    units = models.PositiveIntegerField(default=0)
+    on_time = models.PositiveIntegerField(default=0)
+    late = models.PositiveIntegerField(default=0)
+    returned = models.PositiveIntegerField(default=0)
+    approved = models.PositiveIntegerField(default=0)
+    complete = models.PositiveIntegerField(default=0)
+    # {criteria set id: submissions of the period's units on it, whatever their state}: which set a page shows
+    sets = models.JSONField(default=dict)
+    refreshed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["period", "ward"], name="one_rollup_per_ward_period")]
+
+    def __str__(self) -> str:
+        return f"{self.ward_id} · {self.period_id}"
+
+
+class CriterionRollup(models.Model):
+    """Per period × ward × criteria-set version × criterion number: units assessed on the criterion and units
+    meeting it, among the reports that count (campaigns.results.figures.criteria_by_ward)."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
+    ward = models.ForeignKey(Ward, on_delete=models.CASCADE, related_name="+")
+    criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.CASCADE, related_name="+")
+    number = models.CharField(max_length=10)
+    met = models.PositiveIntegerField(default=0)
+    assessed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "ward", "criteria_set", "number"], name="one_rollup_per_ward_criterion"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ward_id} · {self.period_id} · {self.number}"

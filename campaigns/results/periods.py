@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from campaigns.results import rollups
 from campaigns.results.models import Period
 
 SPANS = {  # kind → (months per period, periods per year)
@@ -45,7 +46,7 @@ def bounds(kind: str, year: int, number: int, cutoff: int | None = None) -> tupl
 def periods_ensure(year: int, cutoff: int | None = None) -> list[Period]:
     """Create the year's months, quarters, halves and the year itself; existing ones are kept.
 
-    Two queries whatever is missing, so a page may call it on the first visit of a year.
+    Two queries when nothing is missing; creating a year also counts its rollups (rollups_refresh), once.
     """
     existing = {(p.kind, p.number): p for p in Period.objects.filter(year=year)}
     missing = []
@@ -67,6 +68,8 @@ def periods_ensure(year: int, cutoff: int | None = None) -> list[Period]:
     if missing:
         Period.objects.bulk_create(missing, ignore_conflicts=True)
         existing = {(p.kind, p.number): p for p in Period.objects.filter(year=year)}
+        # bulk_create sends no post_save: a new period starts with every unit not reported in the rollups
+        rollups.rollups_refresh([existing[(p.kind, p.number)] for p in missing])
     return [existing[(kind, n)] for kind, (_m, count) in SPANS.items() for n in range(1, count + 1)]
 
 

@@ -14,6 +14,7 @@ from campaigns.criteria.evaluation import IndicatorKind, Rule, criterion_met, di
 from campaigns.criteria.models import CriteriaSet, Indicator, Level
 from campaigns.results.forms import check_evidence
 from campaigns.results.models import CriterionResult, Evidence, Period, Result, Submission
+from campaigns.results.rollups import rollups_refresh
 from portal import scope
 from portal.models import history_record
 from portal.numbers import round_half_up
@@ -70,6 +71,7 @@ def submission_for(unit: Ward | Neighbourhood, period: Period, *, create: bool =
         )
         if created:
             _carry_over_yearly(submission)
+            rollups_refresh(period, wards=[ward.pk])  # which set the ward's units report on
     return submission
 
 
@@ -178,6 +180,7 @@ def submission_evaluate(submission: Submission) -> None:
     )
     submission.criteria_total, submission.criteria_met = len(criteria), len(criteria) - len(missing)
     submission.is_complete, submission.missing = bool(criteria) and not missing, missing
+    rollups_refresh(submission.period, wards=[submission.ward_id])
 
 
 def _require_editable(submission: Submission, user) -> None:
@@ -367,6 +370,7 @@ def _transition(
         history_record(
             obj=locked, user=user, action=action, changes={"status": [old, locked.get_status_display()]}, reason=reason
         )
+        rollups_refresh(locked.period, wards=[locked.ward_id])
         return locked
 
 

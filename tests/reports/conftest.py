@@ -7,7 +7,7 @@ import time_machine
 from django.conf import settings
 
 from campaigns.criteria.loading import criteria_set_load_file
-from campaigns.results import periods, services
+from campaigns.results import periods, rollups, services
 from campaigns.results.models import Period, Result, Submission
 from tests.factories import NeighbourhoodFactory, ProfileFactory, WardFactory
 from wards.models import Ward
@@ -70,6 +70,8 @@ def enter(hood, period, *, met: bool, status=Submission.Status.APPROVED, fail=("
     Result.objects.bulk_create(rows)
     services.submission_evaluate(submission)
     Submission.objects.filter(pk=submission.pk).update(status=status)
+    rollups.rollups_refresh(period, wards=[hood.ward_id])  # the update goes around them
+    rollups.rollups_refresh(submission.period, wards=[submission.ward_id])  # the update goes around them
     return submission
 
 

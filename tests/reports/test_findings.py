@@ -19,7 +19,7 @@ from campaigns.criteria.services import criteria_set_new_version
 from campaigns.movement.models import Campaign, Task
 from campaigns.movement.services import recognitions as recognition_services
 from campaigns.movement.services.tasks import task_complete
-from campaigns.results import services
+from campaigns.results import rollups, services
 from campaigns.results.models import Result, Submission
 from reports.summaries import annual_snapshot, monthly_snapshot
 from tests.factories import NeighbourhoodFactory, ProfileFactory
@@ -43,6 +43,7 @@ def hood(ward, name, **kwargs):
 
 def sent(submission, when: datetime, status=S.SUBMITTED):
     Submission.objects.filter(pk=submission.pk).update(status=status, submitted_at=when)
+    rollups.rollups_refresh(submission.period, wards=[submission.ward_id])  # the update goes around them
 
 
 def snapshot_hash(snapshot: dict) -> str:

@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from campaigns.criteria.models import CriteriaSet, Criterion, Indicator
 from campaigns.criteria.services import criteria_set_new_version
 from campaigns.movement.models import Campaign, Task
+from campaigns.results import rollups
 from campaigns.results.models import CriterionResult, Period, Submission
 from reports.summaries import annual_snapshot, monthly_snapshot
 from tests.campaigns.contributions.oracle import naive_section
@@ -206,6 +207,7 @@ def build(plan: dict, *, city, months: dict, criteria_set, admin) -> dict:
                 unit_retire(user=admin, unit=units[i], on=on, replaced_by=successors)
             else:
                 Neighbourhood.objects.filter(pk=units[i].pk).update(valid_to=on)
+                rollups.rollups_refresh(wards=[units[i].ward_id])  # the update goes around the rollups
         elif successors:
             units[i].successors.add(*successors)
 
@@ -214,6 +216,7 @@ def build(plan: dict, *, city, months: dict, criteria_set, admin) -> dict:
         submission = enter(unit, period, met=spec["met"], status=spec["status"], fail=spec["fail"])
         if spec["at"] is not None:
             Submission.objects.filter(pk=submission.pk).update(submitted_at=moment(spec["at"], period))
+            rollups.rollups_refresh(period, wards=[submission.ward_id])  # the update goes around the rollups
 
     version_2 = plan["version_2"]
     split = version_2[1] if version_2 else len(units)

@@ -24,6 +24,7 @@ import pytest
 from openpyxl import load_workbook
 
 from campaigns.criteria.services import criteria_set_new_version
+from campaigns.results import rollups
 from campaigns.results.models import Submission
 from reports.models import Report
 from reports.services import report_build
@@ -63,6 +64,7 @@ def built(city, ward_a, months, criteria_set, admin_user):
     ):
         sub = enter(unit, nov, met=met, status=status, fail=("III.1",))
         Submission.objects.filter(pk=sub.pk).update(submitted_at=sent)
+    rollups.rollups_refresh(nov, wards=[ward_a])  # the updates of submitted_at above go around the rollups
     report = Report.objects.create(kind=Report.Kind.MONTHLY, city=city, ward=ward_a, period=nov)
     return report_build(report_id=report.pk, today=date(2026, 12, 20))
 

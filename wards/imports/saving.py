@@ -7,6 +7,7 @@ from wards.imports.columns import COLUMN_LABELS
 from wards.imports.outcome import NeighbourhoodsImported, RowError
 from wards.imports.rows import ParsedRow
 from wards.models import Neighbourhood, Profile, search_key
+from wards.signals import units_batch
 
 
 def save_rows(parsed: list[ParsedRow], *, user, year: int, result: NeighbourhoodsImported) -> None:
@@ -22,6 +23,11 @@ def save_rows(parsed: list[ParsedRow], *, user, year: int, result: Neighbourhood
     _check_against_saved(parsed, current, profiles, result)
     if result.errors:
         return
+    with units_batch():  # the rollups recount each ward once, not once per row
+        _save_all(parsed, current, profiles, user=user, year=year, result=result)
+
+
+def _save_all(parsed: list[ParsedRow], current: dict, profiles: dict, *, user, year: int, result) -> None:
     for row in parsed:
         hood = current.get((row.ward.pk, search_key(row.name)))
         if hood is None:

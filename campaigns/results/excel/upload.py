@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from campaigns.results import services
+from campaigns.results import rollups, services
 from campaigns.results.excel.outcome import UploadResult, UploadRow
 from campaigns.results.excel.reading import not_xlsx, read_upload
 from campaigns.results.excel.rows import RowContext, check_row
@@ -133,7 +133,7 @@ def upload_apply(
         if result.needs_review:
             return result
         try:
-            with transaction.atomic():
+            with rollups.refresh_once():  # a savepoint; the ward's rollups counted once, at its end
                 result.saved = _save(result.changes, user=user, period=period, reason=reason)
         except services.ResultConflict:
             result.error(

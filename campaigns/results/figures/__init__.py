@@ -35,6 +35,8 @@ from campaigns.results.figures.criteria import (
     criteria_rows,
     criteria_table,
     gaps_by_ward,
+    gaps_from,
+    set_from_counts,
     set_used,
 )
 from campaigns.results.figures.profiles import (
@@ -99,6 +101,7 @@ __all__ = [
     "deadline_end",
     "defines",
     "gaps_by_ward",
+    "gaps_from",
     "households_by_ward",
     "is_closed",
     "months_of",
@@ -108,6 +111,7 @@ __all__ = [
     "reached_standard",
     "report_units",
     "reporting_by_ward",
+    "set_from_counts",
     "set_used",
     "share",
     "submissions_in_force",

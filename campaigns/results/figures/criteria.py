@@ -52,16 +52,19 @@ def criteria_of(criteria_set: CriteriaSet, extra_numbers=()) -> list[Criterion]:
         "on the same day."
     ),
 )
-def criteria_rows(submissions: QuerySet, previous: QuerySet | None, criteria_set: CriteriaSet | None) -> list[dict]:
-    """`submissions` and `previous` are the submissions compared (previous may be None)."""
-    return [row for _criterion, row in criteria_table(submissions, previous, criteria_set)]
+def criteria_rows(
+    submissions: QuerySet, previous: QuerySet | None, criteria_set: CriteriaSet | None, counts: dict | None = None
+) -> list[dict]:
+    """`submissions` and `previous` are the submissions compared (previous may be None). `counts`, when given,
+    are the met and assessed of `submissions` already counted ({number: {"met", "assessed"}}: the rollups)."""
+    return [row for _criterion, row in criteria_table(submissions, previous, criteria_set, counts)]
 
 
-def criteria_table(submissions, previous, criteria_set) -> list[tuple[Criterion, dict]]:
+def criteria_table(submissions, previous, criteria_set, counts: dict | None = None) -> list[tuple[Criterion, dict]]:
     """criteria_rows with each row's Criterion (of the set shown, or of another version for its number)."""
     if criteria_set is None:
         return []
-    now = _criteria_counts(submissions, criteria_set.code)
+    now = counts if counts is not None else _criteria_counts(submissions, criteria_set.code)
     before = _criteria_counts(previous, criteria_set.code) if previous is not None else {}
     rows = []
     for c in criteria_of(criteria_set, extra_numbers=sorted(set(now) | set(before))):
@@ -119,9 +122,14 @@ def criteria_by_ward(submissions: QuerySet, criteria_set: CriteriaSet | None) ->
 )
 def gaps_by_ward(submissions: QuerySet, criteria_set: CriteriaSet | None) -> dict[int, dict[str, int]]:
     """Per ward id: {criterion number: units not meeting it}, criteria everyone meets left out."""
+    return gaps_from(criteria_by_ward(submissions, criteria_set))
+
+
+def gaps_from(by_ward: dict[int, dict[str, dict]]) -> dict[int, dict[str, int]]:
+    """gaps_by_ward from counts already made per ward and criterion (criteria_by_ward, or the rollups)."""
     return {
         ward_id: {n: c["assessed"] - c["met"] for n, c in sorted(numbers.items()) if c["assessed"] > c["met"]}
-        for ward_id, numbers in criteria_by_ward(submissions, criteria_set).items()
+        for ward_id, numbers in by_ward.items()
     }
 
 
@@ -142,4 +150,15 @@ def set_used(submissions: QuerySet, period_end: date) -> CriteriaSet | None:
     used = CriteriaSet.objects.filter(pk__in=most_used).first()  # one query
     if used:
         return used
+    return CriteriaSet.objects.in_force(period_end, Level.NEIGHBOURHOOD).order_by("-version").first()
+
+
+def set_from_counts(counts: dict[int, int], period_end: date) -> CriteriaSet | None:
+    """set_used from submissions already counted per set id (the rollups): the same choice, the same ties."""
+    from campaigns.criteria.models import Level
+
+    counts = {set_id: n for set_id, n in counts.items() if n}
+    if counts:
+        sets = CriteriaSet.objects.filter(pk__in=counts)
+        return max(sets, key=lambda s: (counts[s.pk], s.version, -s.pk))
     return CriteriaSet.objects.in_force(period_end, Level.NEIGHBOURHOOD).order_by("-version").first()

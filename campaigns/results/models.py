@@ -310,6 +310,8 @@ class WardRollup(models.Model):
     sets = models.JSONField(default=dict)
     refreshed_at = models.DateTimeField(auto_now=True)
 
+    objects = WardScopedQuerySet.as_manager()
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["period", "ward"], name="one_rollup_per_ward_period")]
 
@@ -327,6 +329,8 @@ class CriterionRollup(models.Model):
     number = models.CharField(max_length=10)
     met = models.PositiveIntegerField(default=0)
     assessed = models.PositiveIntegerField(default=0)
+
+    objects = WardScopedQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 
 from django.db import connection, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
@@ -173,7 +173,8 @@ _REPORTING_SUMS = {
 }
 
 
-def _reporting_row(row: dict) -> dict:
+def reporting_row(row: dict) -> dict:
+    """A rollup row (or a sum of rows) as figures.reporting_by_ward gives its figures."""
     on_time, late, units = row["on_time"] or 0, row["late"] or 0, row["units"] or 0
     return {
         "units": units,
@@ -192,13 +193,13 @@ def reporting_by_ward(wards, period: Period) -> dict[int, dict]:
     rows = WardRollup.objects.filter(period=period, ward__in=wards).values(
         "ward_id", "units", "on_time", "late", "returned", "approved", "complete"
     )
-    return {row["ward_id"]: _reporting_row(row) for row in rows}
+    return {row["ward_id"]: reporting_row(row) for row in rows}
 
 
 def reporting_by(wards, period: Period, key: str) -> dict:
     """The reporting figures added up per value of `key` (a path from the ward, e.g. "ward__city_id")."""
     rows = WardRollup.objects.filter(period=period, ward__in=wards).values(key).annotate(**_REPORTING_SUMS).order_by()
-    return {row[key]: _reporting_row(row) for row in rows}
+    return {row[key]: reporting_row(row) for row in rows}
 
 
 def criteria_by_ward(wards, period: Period, criteria_set) -> dict[int, dict[str, dict]]:
@@ -289,10 +290,33 @@ def _live() -> bool:
 
 
 @receiver(post_save, sender=Neighbourhood, dispatch_uid="rollups_neighbourhood_saved")
-def _neighbourhood_saved(sender, instance: Neighbourhood, **kwargs) -> None:
+def _neighbourhood_saved(sender, instance: Neighbourhood, created: bool, **kwargs) -> None:
     """A unit created, renamed, moved or dated differently changes which units every period holds."""
-    if _live() and not kwargs.get("raw") and not is_batching():  # a batch announces its wards once, at its end
+    if not _live() or kwargs.get("raw") or is_batching():  # a batch announces its wards once, at its end
+        return
+    if created and getattr(_once, "pending", None) is None:
+        _count_new_unit(instance)
+    else:
         rollups_refresh(wards=[instance.ward_id])
+
+
+def _count_new_unit(unit: Neighbourhood) -> None:
+    """A new unit has no report yet: it only adds one to the units of each period it exists on the last day
+    of (figures.units_in_force), whatever the number of periods: two or three queries, not a recount."""
+    periods = Period.objects.all()
+    if unit.valid_from is not None:
+        periods = periods.filter(end__gte=unit.valid_from)
+    if unit.valid_to is not None:
+        periods = periods.filter(end__lt=unit.valid_to)
+    with transaction.atomic():
+        _lock([unit.ward_id])
+        counted = WardRollup.objects.filter(ward_id=unit.ward_id, period__in=periods)
+        have = set(counted.values_list("period_id", flat=True))
+        counted.update(units=F("units") + 1)
+        WardRollup.objects.bulk_create(
+            WardRollup(period_id=period_id, ward_id=unit.ward_id, units=1)
+            for period_id in periods.exclude(pk__in=have).values_list("pk", flat=True)
+        )
 
 
 @receiver(units_changed, dispatch_uid="rollups_units_changed")

@@ -377,6 +377,15 @@ class RollupMachine(RuleBasedStateMachine):
         for old in (hood, partners[0]):
             unit_retire(user=self.world["admin"], unit=old, on=on, replaced_by=[merged])
 
+    @rule(ward=st.integers(0, 1), start=st.none() | st.integers(0, 90), end=st.none() | st.integers(0, 90))
+    def new_unit(self, ward, start, end):
+        """A unit created on its own, perhaps dated (counted incrementally, not by a recount)."""
+        valid_from = None if start is None else date(2026, 4, 1) + timedelta(days=start)
+        valid_to = None if end is None else date(2026, 4, 1) + timedelta(days=end)
+        if valid_from and valid_to and valid_to <= valid_from:
+            return
+        NeighbourhoodFactory(ward=self.world["wards"][ward], valid_from=valid_from, valid_to=valid_to)
+
     @rule(month=st.sampled_from(MONTHS[1:]))
     def new_version(self, month):
         if self.new_version_made:

@@ -3,12 +3,12 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
 
 from campaigns.criteria.evaluation import display, shortfall
-from campaigns.criteria.models import CriteriaSet, Criterion, Indicator
-from campaigns.results import figures
-from campaigns.results.models import CriterionResult, Period, Result, Submission
+from campaigns.criteria.models import CriteriaSet, Criterion, Indicator, Level
+from campaigns.results import figures, rollups
+from campaigns.results.models import CriterionResult, Period, Result, Submission, WardRollup, counted_q
 from wards.models import Neighbourhood, Ward
 
 
@@ -83,59 +83,207 @@ def neighbourhoods_by_closeness(ward: Ward, period: Period):
     )
 
 
-# --- dashboards: the figures of campaigns.results.figures, a fixed number of queries whatever the size ---
+# --- dashboards: read from the rollups (campaigns.results.rollups), a fixed number of queries whatever the size ---
+#
+# Each answers what the figure of campaigns.results.figures it names answers; the rollups hold those figures,
+# refreshed in the same transaction as every change of a submission.
+
+HEAT_LEVELS = 4  # heat cells: 0 = every unit assessed meets the criterion … 4 = more than three in four do not
 
 
-def neighbourhood_set(period: Period, criteria_set_id: int | None = None, wards=None):
+def neighbourhood_set(period: Period, criteria_set_id: int | None = None, wards=None, sets=None):
     """The neighbourhood-level criteria set a dashboard shows: the one asked for, else the one most of the
-    wards' units reported against that month, else the one in force."""
+    wards' units reported against that month (the newer version on a tie: figures.set_used's rule), else the
+    one in force. `sets`: the neighbourhood-level sets already fetched, to choose among without a query."""
     if criteria_set_id:
-        return CriteriaSet.objects.filter(pk=criteria_set_id).first()
+        asked = next((s for s in sets or [] if s.pk == criteria_set_id), None)
+        return asked or CriteriaSet.objects.filter(pk=criteria_set_id).first()
     if wards is None:
         wards = Ward.objects.all()
-    return figures.set_used(figures.submissions_in_force(wards, period), period.end)
+    if sets is not None and len(sets) == 1 and _in_force(sets[0], period.end):
+        return sets[0]  # the only one, and in force: used or not, it is the answer (no need to count)
+    counts = rollups.set_counts(wards, period)
+    if counts:
+        used = [s for s in (sets if sets is not None else CriteriaSet.objects.filter(pk__in=counts)) if s.pk in counts]
+        if used:
+            return max(used, key=lambda s: (counts[s.pk], s.version, -s.pk))
+    if sets is not None:
+        return max((s for s in sets if _in_force(s, period.end)), key=lambda s: s.version, default=None)
+    return CriteriaSet.objects.in_force(period.end, Level.NEIGHBOURHOOD).order_by("-version").first()
 
 
-def ward_rows(wards, period: Period, criteria_set, numbers: list[str] | None = None) -> list[dict]:
-    """Per ward: the reporting figures (figures.reporting_by_ward) and, per criterion (`numbers`, else those
-    of the set), the units meeting it and assessed on it (the heat row)."""
-    ward_list = list(wards.order_by("search_key", "code"))
-    reporting = figures.reporting_by_ward(wards, period)
-    by_ward = figures.criteria_by_ward(figures.submissions_in_force(wards, period), criteria_set)
+def _in_force(criteria_set: CriteriaSet, day) -> bool:
+    """CriteriaSet.objects.in_force, for a set already read."""
+    return criteria_set.effective_from <= day and (criteria_set.effective_to is None or criteria_set.effective_to > day)
+
+
+def criteria_by_ward(wards, period: Period, criteria_set) -> dict[int, dict[str, dict]]:
+    """Per ward id and criterion number: units meeting it and assessed on it (figures.criteria_by_ward)."""
+    return rollups.criteria_by_ward(wards, period, criteria_set)
+
+
+_ROLLUP_COLUMNS = ("units", "on_time", "late", "returned", "approved", "complete")
+
+
+def wards_with_reporting(wards, period: Period) -> tuple[list[Ward], dict[int, dict]]:
+    """The wards in name order (with their city) and their reporting figures of the period as
+    rollups.reporting_by_ward gives them (only wards with units in the period), read together in one query:
+    each ward carries its rollup row's columns (one row per ward and period)."""
+    row = WardRollup.objects.filter(period=period, ward=OuterRef("pk"))
+    ward_list = list(
+        wards.select_related("city")
+        .annotate(**{f"rollup_{c}": Subquery(row.values(c)[:1]) for c in _ROLLUP_COLUMNS})
+        .order_by("search_key", "code")
+    )
+    reporting = {
+        w.pk: rollups.reporting_row({c: getattr(w, f"rollup_{c}") for c in _ROLLUP_COLUMNS})
+        for w in ward_list
+        if w.rollup_units is not None
+    }
+    return ward_list, reporting
+
+
+def _heat_level(missing: int, assessed: int) -> int | None:
+    """How dark a heat cell is: the share of the units assessed that do not meet the criterion, in quarters
+    (0 when none is missing, 1 up to a quarter … 4 above three quarters); None when nothing is assessed."""
+    if not assessed:
+        return None
+    if not missing:
+        return 0
+    return min(HEAT_LEVELS, -(-HEAT_LEVELS * missing // assessed))
+
+
+def ward_rows(
+    wards, period: Period, criteria_set, numbers: list[str] | None = None, by_ward=None, read=None
+) -> list[dict]:
+    """Per ward: the reporting figures (figures.reporting_by_ward); `behind`, its units not yet meeting the
+    whole set (units − complete) and `share`, complete ÷ units (exact); and per criterion (`numbers`, else
+    those of the set) the units meeting it (`heat`), assessed on it, and not meeting it (`cells`).
+    `by_ward`: criteria_by_ward already read for these wards; `read`: wards_with_reporting already read."""
+    ward_list, reporting = read or (
+        list(wards.order_by("search_key", "code")),
+        rollups.reporting_by_ward(wards, period),
+    )
+    if by_ward is None:
+        by_ward = criteria_by_ward(wards, period, criteria_set)
     if numbers is None:
-        numbers = [str(c.number) for c in criteria_set.criteria.all()] if criteria_set else []
+        numbers = [str(c.number) for c in figures.criteria_of(criteria_set)] if criteria_set else []
     empty = dict.fromkeys(figures.REPORTING_KEYS, 0)
     rows = []
     for ward in ward_list:
         counts = by_ward.get(ward.pk, {})
+        figures_of = reporting.get(ward.pk, empty)
+        cells = []
+        for n in numbers:
+            met, assessed = counts.get(n, {}).get("met", 0), counts.get(n, {}).get("assessed", 0)
+            missing = assessed - met
+            cells.append(
+                {
+                    "number": n,
+                    "met": met,
+                    "assessed": assessed,
+                    "missing": missing,
+                    "level": _heat_level(missing, assessed),
+                }
+            )
         rows.append(
             {
                 "ward": ward,
-                **reporting.get(ward.pk, empty),
-                "heat": [counts.get(n, {}).get("met", 0) for n in numbers],
-                "assessed": [counts.get(n, {}).get("assessed", 0) for n in numbers],
+                **figures_of,
+                "behind": figures_of["units"] - figures_of["complete"],
+                "share": figures.share(figures_of["complete"], figures_of["units"]),
+                "heat": [c["met"] for c in cells],
+                "assessed": [c["assessed"] for c in cells],
+                "cells": cells,
             }
         )
     return rows
 
 
-def criterion_shares(wards, period: Period, criteria_set) -> list[dict]:
-    """For each criterion of the set: units meeting it and units assessed in the period (figures.criteria_rows)."""
+def criterion_shares(wards, period: Period, criteria_set, by_ward=None) -> list[dict]:
+    """For each criterion of the set (figures.criteria_of): units meeting it, assessed on it and not meeting
+    it in the period, and the share met ÷ assessed (exact), as figures.criteria_rows counts them.
+    `by_ward`: criteria_by_ward already read for these wards (added up here instead of read again)."""
     if criteria_set is None:
         return []
-    table = figures.criteria_table(figures.submissions_in_force(wards, period), None, criteria_set)
-    return [{"criterion": criterion, **row} for criterion, row in table]
+    if by_ward is None:
+        counts = rollups.criteria_counts(wards, period, criteria_set)
+    else:
+        counts = {}
+        for numbers in by_ward.values():
+            for number, row in numbers.items():
+                total = counts.setdefault(number, {"met": 0, "assessed": 0})
+                total["met"] += row["met"]
+                total["assessed"] += row["assessed"]
+    rows = []
+    for criterion in figures.criteria_of(criteria_set, extra_numbers=sorted(counts)):
+        row = counts.get(str(criterion.number), {})
+        met, assessed = row.get("met", 0), row.get("assessed", 0)
+        rows.append(
+            {
+                "criterion": criterion,
+                "number": str(criterion.number),
+                "name": criterion.name,
+                "met": met,
+                "assessed": assessed,
+                "missing": assessed - met,
+                "share": figures.share(met, assessed),
+            }
+        )
+    return rows
 
 
-def monthly_trend(wards, period: Period, criteria_set=None, months: int = 12) -> list[dict]:
-    """Reported and complete units for each of the last `months` months up to `period` (figures.trend)."""
-    recent = list(Period.objects.filter(kind=Period.Kind.MONTH, start__lte=period.start).order_by("-start")[:months])
-    counts = figures.trend(wards, recent)
+def where_to_act(rows: list[dict], shares: list[dict], criteria: int = 5, wards: int = 3) -> list[dict]:
+    """Where to act: the `criteria` criteria most often missing across the wards of `rows` (units assessed on
+    it that do not meet it, figures.gaps_by_ward summed; most first, then in the set's order), each with the
+    `wards` wards where most units do not meet it (then by name). Criteria nobody misses are left out."""
+    ranked = sorted((i for i, s in enumerate(shares) if s["missing"] > 0), key=lambda i: (-shares[i]["missing"], i))[
+        :criteria
+    ]
+    out = []
+    for i in ranked:
+        worst = sorted(
+            (r for r in rows if i < len(r["cells"]) and r["cells"][i]["missing"] > 0),
+            key=lambda r: (-r["cells"][i]["missing"], r["ward"].search_key, r["ward"].code),
+        )[:wards]
+        out.append(
+            {
+                **shares[i],
+                "wards": [{"ward": r["ward"], **r["cells"][i]} for r in worst],
+            }
+        )
+    return out
+
+
+def recent_months(period: Period, months: int = 12) -> list[Period]:
+    """The last `months` monthly periods up to `period`, oldest first."""
+    return list(
+        reversed(Period.objects.filter(kind=Period.Kind.MONTH, start__lte=period.start).order_by("-start")[:months])
+    )
+
+
+def monthly_trend(wards, period: Period, criteria_set=None, months: int | list[Period] = 12) -> list[dict]:
+    """Reported and complete units for each of the last `months` months up to `period` (figures.trend, from
+    the rollups). `months`: a number, or the months already fetched (recent_months)."""
+    recent = recent_months(period, months) if isinstance(months, int) else months
+    counts = rollups.trend(wards, recent)
     return [
         {
             "period": p,
             "reported": counts.get(p.pk, {}).get("reported", 0),
             "complete": counts.get(p.pk, {}).get("complete", 0),
         }
-        for p in reversed(recent)
+        for p in recent
     ]
+
+
+def standing_as_of(wards, period: Period | None, cutoff) -> dict:
+    """The units of `period` (the month compared) that had reported and met the whole set, as they stood at
+    `cutoff` (reports sent before it: figures.comparison_cutoff), or at the end when `cutoff` is None; the
+    rule the monthly report compares by (reports.summaries.monthly_snapshot). One aggregate query."""
+    if period is None:
+        return {"reported": 0, "complete": 0}
+    before = figures.submissions_in_force(wards, period).filter(counted_q())
+    if cutoff is not None:
+        before = before.filter(submitted_at__lt=cutoff)
+    return before.aggregate(reported=Count("id"), complete=Count("id", filter=Q(is_complete=True)))

@@ -1,208 +1,47 @@
 """Dashboards: the city at a glance and each ward, every number drilling down to results."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from campaigns.criteria.models import CriteriaSet, Criterion, Level
+from campaigns.criteria.models import Criterion
 from campaigns.results import figures, periods
-from campaigns.results.models import CriterionResult, Period, Submission
+from campaigns.results.models import CriterionResult, Period, Submission, counted_q
 from portal import scope
+from portal.db_router import reading_from_replica
 from portal.models import HistoryEntry
-from portal.numbers import parse_id, round_half_up, share
-from reports import schedules, selectors, summaries
+from portal.numbers import parse_id
+from reports import dashboards, schedules, selectors, summaries
+from reports.dashboards import chart_data as _chart_data
+from reports.dashboards import csv_response as _csv
+from reports.dashboards import period_from as _period
 from reports.documents import document_settings_for, unit_scope
 from reports.exports.addressing import default_addressee
-from reports.filters import DashboardWardFilter
 from reports.forms import DocumentSettingsForm, ReportNumberForm
 from reports.models import DocumentSettings, Report
 from wards.models import City, Ward
 from wards.selectors import get_city_for_user, get_ward_for_user
 
-SORTS = {
-    "name": lambda r: r["ward"].search_key,
-    "complete": lambda r: -r["complete"],
-    "reported": lambda r: -r["reported"],
-    "late": lambda r: -r["late"],
-    "not_reported": lambda r: -r["not_reported"],
-    "share": lambda r: -(r["complete"] / r["units"] if r["units"] else 0),
-}
-
-
-STATUS_LABELS = {  # a unit's reporting state (campaigns.results.figures.unit_status)
-    "on_time": _lazy("On time"),
-    "late": _lazy("Late"),
-    "returned": _lazy("Returned for correction"),
-    "draft": _lazy("Draft, not sent"),
-    "none": _lazy("Nothing entered"),
-}
-
-
-def _period(request) -> Period:
-    pk = parse_id(request.GET.get("period"))
-    if pk is not None:
-        period = Period.objects.filter(pk=pk, kind=Period.Kind.MONTH).first()
-        if period:
-            return period
-    return periods.current_month()
-
-
-def _csv(filename: str, header: list[str], rows: list[list]) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return response
-
-
-def _pct(part: int, whole: int) -> float:
-    """A share as a plain number for the charts and the CSV (17.0; 0 when there is nothing to divide by).
-
-    Rounded as portal.numbers.percent rounds the text people read beside it: half up, from the exact share.
-    """
-    rate = share(part, whole)
-    return float(round_half_up(rate, 1)) if rate is not None else 0.0
-
 
 @login_required
+@reading_from_replica()
 def city_dashboard(request):
-    user_scope = scope.scope_of(request.user)
-    if not (user_scope.is_admin or user_scope.city_ids):
-        wards = list(Ward.objects.visible_to(request.user)[:2])
-        if len(wards) == 1:
-            return redirect("reports:ward-dashboard", code=wards[0].code)
-        if not wards:
-            raise Http404
-    if request.GET.get("city"):
-        city = get_city_for_user(request.user, request.GET["city"])
-    else:
-        city = City.objects.visible_to(request.user).order_by("pk").first()
-    if city is None:
-        raise Http404
-    period = _period(request)
-    wards = Ward.objects.visible_to(request.user).filter(city=city)
-    criteria_set = selectors.neighbourhood_set(period, _int(request.GET.get("set")), wards)
-    filterset = DashboardWardFilter(request.GET, queryset=wards)
-    shown = filterset.qs
-    shares = selectors.criterion_shares(shown, period, criteria_set)
-    rows = selectors.ward_rows(shown, period, criteria_set, [s["number"] for s in shares])
-    sort = request.GET.get("sort", "name")
-    rows.sort(key=SORTS.get(sort, SORTS["name"]))
-    trend = selectors.monthly_trend(shown, period, criteria_set)
-    totals = {key: sum(r[key] for r in rows) for key in figures.REPORTING_KEYS}
-    ward_sets = figures.ward_set_rows(shown, period)
-    for row in ward_sets:
-        row["status_label"] = STATUS_LABELS.get(row["status"], row["status"])
-    table = request.GET.get("format") == "csv" and request.GET.get("table")
-    if table:
-        return _export(table, rows, shares, trend, criteria_set, period)
-    return render(
-        request,
-        "reports/dashboard.html",
-        {
-            "city": city,
-            "period": period,
-            "criteria_set": criteria_set,
-            "filter": filterset,
-            "page": Paginator(rows, 100).get_page(request.GET.get("page")),
-            "sort": sort,
-            "shares": shares,
-            "trend": trend,
-            "totals": totals,
-            "ward_sets": ward_sets,
-            "ward_count": len(rows),
-            "chart": _chart_data(shares, trend),
-            "sets": CriteriaSet.objects.filter(level=Level.NEIGHBOURHOOD),
-            "months": Period.objects.filter(kind=Period.Kind.MONTH, start__lte=periods.current_month().start).order_by(
-                "-start"
-            )[:24],
-        },
-    )
+    """The city at a glance: the page is built in reports.dashboards (ranked wards, where to act, the month)."""
+    return dashboards.city_page(request)
 
 
 def _int(value) -> int | None:
     return parse_id(value)
 
 
-def _chart_data(shares, trend) -> dict:
-    return {
-        "criteria": {
-            "labels": [f"{_('Criterion')} {s['criterion'].number}" for s in shares],
-            "values": [_pct(s["met"], s["assessed"]) for s in shares],
-        },
-        "trend": {
-            "labels": [t["period"].label for t in trend],
-            "reported": [t["reported"] for t in trend],
-            "complete": [t["complete"] for t in trend],
-        },
-    }
-
-
-def _export(table, rows, shares, trend, criteria_set, period):
-    if table == "criteria":
-        return _csv(
-            f"tieu-chi-{period.year}-{period.number:02d}",
-            [_("Criterion"), _("Name"), _("Met"), _("Assessed"), _("Share (%)")],
-            [
-                [s["criterion"].number, s["criterion"].name, s["met"], s["assessed"], _pct(s["met"], s["assessed"])]
-                for s in shares
-            ],
-        )
-    if table == "trend":
-        return _csv(
-            "xu-huong",
-            [_("Month"), _("Reported"), _("Meets the whole set")],
-            [[t["period"].label, t["reported"], t["complete"]] for t in trend],
-        )
-    if table == "wards":
-        criteria = list(criteria_set.criteria.all()) if criteria_set else []
-        return _csv(
-            f"phuong-xa-{period.year}-{period.number:02d}",
-            [
-                _("Code"),
-                _("Ward"),
-                _("Neighbourhoods"),
-                _("Reported"),
-                _("On time"),
-                _("Late"),
-                _("Not reported"),
-                _("Returned for correction"),
-                _("Approved"),
-                _("Meets the whole set"),
-            ]
-            + [f"{_('Criterion')} {c.number}" for c in criteria],
-            [
-                [
-                    r["ward"].code,
-                    r["ward"].name,
-                    r["units"],
-                    r["reported"],
-                    r["on_time"],
-                    r["late"],
-                    r["not_reported"],
-                    r["returned"],
-                    r["approved"],
-                    r["complete"],
-                    *r["heat"],
-                ]
-                for r in rows
-            ],
-        )
-    raise Http404
-
-
 @login_required
+@reading_from_replica()
 def ward_dashboard(request, code: str):
     ward = get_ward_for_user(request.user, code)
     period = _period(request)
@@ -253,24 +92,29 @@ def ward_dashboard(request, code: str):
 
 
 @login_required
+@reading_from_replica()
 def criterion_units(request, pk: int):
     """Drill-down from a criterion: every visible neighbourhood and whether it meets it this period."""
     criterion = get_object_or_404(Criterion.objects.select_related("criteria_set"), pk=pk)
     period = _period(request)
     outcomes = (
         CriterionResult.objects.visible_to(request.user)
-        .filter(criterion=criterion, submission__period=period)
+        .filter(counted_q("submission"), criterion=criterion, submission__period=period)
         .select_related("submission__neighbourhood", "submission__ward")
         .order_by("is_met", "submission__ward__search_key", "submission__neighbourhood__search_key")
     )
     if request.GET.get("met") in ("0", "1"):
         outcomes = outcomes.filter(is_met=request.GET["met"] == "1")
+    ward = get_ward_for_user(request.user, request.GET["ward"]) if request.GET.get("ward") else None
+    if ward is not None:  # from the dashboard's "where to act": one ward's units
+        outcomes = outcomes.filter(submission__ward=ward)
     return render(
         request,
         "reports/criterion_units.html",
         {
             "criterion": criterion,
             "period": period,
+            "ward": ward,
             "page": Paginator(outcomes, 50).get_page(request.GET.get("page")),
             "status": Submission.Status,
         },
@@ -415,6 +259,7 @@ def report_number(request, pk: int):
 
 
 @login_required
+@reading_from_replica()
 def report_file(request, pk: int, fmt: str):
     report = get_object_or_404(Report.objects.visible_to(request.user), pk=pk, state=Report.State.DONE)
     field = {"xlsx": report.xlsx, "pdf": report.pdf}.get(fmt)

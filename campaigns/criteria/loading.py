@@ -118,6 +118,7 @@ def _criterion_create(criteria_set: CriteriaSet, c: dict, order: int, code: str)
         criteria_set=criteria_set,
         number=str(c["number"]),
         name=nfc(c["name"]),
+        short_name=nfc(c.get("short", "")),
         group=nfc(c.get("group", "")),
         order=order,
         rule=rule,

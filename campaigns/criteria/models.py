@@ -85,6 +85,9 @@ class Criterion(models.Model):
     criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.CASCADE, related_name="criteria")
     number = models.CharField(_("number"), max_length=10)
     name = models.CharField(_("name"), max_length=300)
+    short_name = models.CharField(
+        _("short name"), max_length=40, blank=True, help_text=_("A few words for table headers, e.g. “Môi trường”.")
+    )
     group = models.CharField(_("group"), max_length=200, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
     rule = models.CharField(_("met when"), max_length=10, choices=Rule.choices, default=Rule.ALL)
@@ -100,6 +103,19 @@ class Criterion(models.Model):
 
     def __str__(self) -> str:
         return f"{_('Criterion')} {self.number}. {self.name}"
+
+    SHORT_LENGTH = 24
+
+    @property
+    def label_short(self) -> str:
+        """The short name, else the name's first words up to SHORT_LENGTH characters, cut at a word."""
+        if self.short_name:
+            return self.short_name
+        name = self.name.strip()
+        if len(name) <= self.SHORT_LENGTH:
+            return name
+        cut = name[: self.SHORT_LENGTH + 1].rsplit(" ", 1)[0] if " " in name[: self.SHORT_LENGTH + 1] else ""
+        return (cut or name[: self.SHORT_LENGTH]).rstrip(",;:.-– ") + "…"
 
 
 class Indicator(models.Model):

@@ -70,7 +70,6 @@ def enter(hood, period, *, met: bool, status=Submission.Status.APPROVED, fail=("
     Result.objects.bulk_create(rows)
     services.submission_evaluate(submission)
     Submission.objects.filter(pk=submission.pk).update(status=status)
-    rollups.rollups_refresh(period, wards=[hood.ward_id])  # the update goes around them
     rollups.rollups_refresh(submission.period, wards=[submission.ward_id])  # the update goes around them
     return submission
 

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from reports import schedule_pages, views
+from reports import national, schedule_pages, views
 
 app_name = "reports"
 
 urlpatterns = [
     path("", views.city_dashboard, name="dashboard"),
+    path("national/", national.national_overview, name="national"),
     path("ward/<str:code>/", views.ward_dashboard, name="ward-dashboard"),
     path("criterion/<int:pk>/", views.criterion_units, name="criterion-units"),
     path("reports/", views.report_list, name="report-list"),

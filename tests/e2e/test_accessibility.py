@@ -46,6 +46,7 @@ PAGES = [
     Screen("task-list", "canbo1", lambda r, w: reverse("campaigns:task-list")),
     Screen("task", "canbo1", lambda r, w: reverse("campaigns:task-detail", args=[w["task"].pk])),
     Screen("dashboard", "lanhdao", lambda r, w: reverse("reports:dashboard")),
+    Screen("national", "quantri", lambda r, w: reverse("reports:national")),
     Screen("report-list", "lanhdao", lambda r, w: reverse("reports:report-list")),
     Screen(
         "report",

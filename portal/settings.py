@@ -110,6 +110,15 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
     )
 }
+# A PostgreSQL read replica (optional): only the reads wrapped in portal.db_router.reading_from_replica()
+# (dashboards, the criterion drill-down, report downloads, a report build's figures) go there; every write
+# and every other read goes to "default". Tests never create it: it mirrors "default".
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60"))
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["portal.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -170,6 +179,17 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "portal.health:Scheduler"
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Three queues, a worker each in production (README, Production): report builds never wait behind the
+# morning's reminders, nor reminders behind a national report. `make worker` consumes all three.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {
+    "reports.tasks.*": {"queue": "reports"},
+    "campaigns.movement.tasks.send_task_reminders": {"queue": "reminders"},
+}
+# A city-wide report of more wards than this is built as parts of REPORT_FANOUT_CHUNK wards each, on as
+# many workers as are free, joined at the end (reports.fanout); smaller ones are one task.
+REPORT_FANOUT_MIN_WARDS = int(os.environ.get("REPORT_FANOUT_MIN_WARDS", "60"))
+REPORT_FANOUT_CHUNK = int(os.environ.get("REPORT_FANOUT_CHUNK", "25"))
 # A report build holds its scope and period for a lease: queued, until it has waited this long for a
 # worker; running, until this long after the worker took it (renewed once, before the files are
 # written). Past it the build is taken for dead, marked failed and queued again.

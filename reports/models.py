@@ -202,3 +202,26 @@ class DocumentSettings(models.Model):
 
     def __str__(self) -> str:
         return self.ward.name if self.ward_id else self.city.name
+
+
+class ReportPart(models.Model):
+    """The per-ward figures of one chunk of wards of a city-wide build read in parts (reports.fanout).
+
+    Transient: the join assembles the snapshot from a build's parts and deletes them.
+    """
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="parts")
+    # One fan-out of the report (a rebuild after a lost worker is another): a late part of an earlier
+    # one never mixes into the join of a later one.
+    build = models.CharField(max_length=32)
+    chunk = models.PositiveIntegerField()
+    data = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["report", "build", "chunk"], name="one_part_per_chunk"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} · {self.build[:8]} · {self.chunk}"

@@ -8,12 +8,13 @@ the sweep every minute (report_sweep), so nothing stays "building" forever.
 import hashlib
 import json
 import logging
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from functools import partial
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import InterfaceError, OperationalError, connection, transaction
+from django.db import InterfaceError, OperationalError, connections, router, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +22,7 @@ from django_celery_beat.models import CrontabSchedule, PeriodicTask
 from kombu.exceptions import OperationalError as BrokerError
 
 from campaigns.results.models import Period
+from portal.db_router import reading_from_replica
 from portal.models import history_record
 from reports import schedules
 from reports.documents import document_settings_for
@@ -150,33 +152,47 @@ def _renew(report_id: int) -> bool:
     )
 
 
+def consistent_read(read: Callable[[], dict]) -> dict:
+    """`read()` from one consistent view of the database: of the read replica when there is one."""
+    with reading_from_replica():
+        alias = router.db_for_read(Report)
+        connection = connections[alias]
+        outermost = not connection.in_atomic_block
+        with transaction.atomic(using=alias):
+            # Only the first statement of a transaction may set its isolation; inside an enclosing
+            # transaction (a test, a caller's atomic block) that transaction's own view is used.
+            if connection.vendor == "postgresql" and outermost:
+                with connection.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            return read()
+
+
 def _read_snapshot(report: Report, today: date) -> dict:
     """All figures from one consistent view of the database."""
-    outermost = not connection.in_atomic_block
-    with transaction.atomic():
-        # Only the first statement of a transaction may set its isolation; inside an enclosing
-        # transaction (a test, a caller's atomic block) that transaction's own view is used.
-        if connection.vendor == "postgresql" and outermost:
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        return BUILDERS[report.kind](city=report.city, ward=report.ward, period=report.period, today=today)
+    builder = BUILDERS[report.kind]
+    return consistent_read(partial(builder, city=report.city, ward=report.ward, period=report.period, today=today))
 
 
-def report_build(*, report_id: int, today: date | None = None) -> Report | None:
+def report_build(
+    *, report_id: int, today: date | None = None, read: Callable[[Report, date], dict] | None = None
+) -> Report | None:
     """Build a queued report: snapshot, XLSX and PDF, then make it the current one in one transaction.
 
     If anything fails, the report is marked failed with the reason and the previous
     current report of the same scope and period stays in place. A worker whose lease ran out
     (the report was marked failed and built again meanwhile) leaves everything as it is.
+    `read` finishes a build already claimed and read in parts (reports.fanout): it gives the snapshot.
     """
     from reports.exports import pdf_bytes, xlsx_bytes
 
-    if not _claim(report_id):
+    if read is None and not _claim(report_id):
         return None
     report = Report.objects.select_related("city", "ward", "period").get(pk=report_id)
+    if read is not None and report.state != Report.State.RUNNING:
+        return _abandoned(report_id)
     today = today or timezone.localdate()
     try:
-        snapshot = _read_snapshot(report, today)
+        snapshot = (read or _read_snapshot)(report, today)
         digest = hashlib.sha256(json.dumps(snapshot, sort_keys=True).encode()).hexdigest()
         if not _renew(report_id):  # the files take the longest: hold the build for another lease
             return _abandoned(report_id)

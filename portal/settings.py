@@ -187,8 +187,10 @@ CELERY_TASK_ROUTES = {
     "campaigns.movement.tasks.send_task_reminders": {"queue": "reminders"},
 }
 # A city-wide report of more wards than this is built as parts of REPORT_FANOUT_CHUNK wards each, on as
-# many workers as are free, joined at the end (reports.fanout); smaller ones are one task.
-REPORT_FANOUT_MIN_WARDS = int(os.environ.get("REPORT_FANOUT_MIN_WARDS", "60"))
+# many workers as are free, joined at the end (reports.fanout); smaller ones are one task. 1000: measured on
+# 2 cores, a province (166 wards) is faster in one task, since with the rollups the reads are the small part
+# of a build and the PDF the large one (README, Production); lower it where several workers stand ready.
+REPORT_FANOUT_MIN_WARDS = int(os.environ.get("REPORT_FANOUT_MIN_WARDS", "1000"))
 REPORT_FANOUT_CHUNK = int(os.environ.get("REPORT_FANOUT_CHUNK", "25"))
 # A report build holds its scope and period for a lease: queued, until it has waited this long for a
 # worker; running, until this long after the worker took it (renewed once, before the files are

@@ -1,8 +1,11 @@
-"""seed_scale at a tiny size: the rows it makes, their evaluation, and that a second run makes nothing."""
+"""seed_scale at a tiny size: the rows it makes, their evaluation, the rollups, several provinces, and that a
+second run makes nothing."""
 
+from datetime import UTC, datetime
 from io import StringIO
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
@@ -10,11 +13,19 @@ from django.db.models import Count, Q
 
 from campaigns.criteria.evaluation import IndicatorKind
 from campaigns.criteria.models import CriteriaSet, Indicator
-from campaigns.results.models import CriterionResult, Period, Result, Submission
+from campaigns.results import figures, rollups
+from campaigns.results.models import CriterionResult, CriterionRollup, Period, Result, Submission, WardRollup
 from campaigns.results.services import submission_evaluate
 from wards.models import City, Neighbourhood, Ward
 
 SMALL = {"wards": 3, "neighbourhoods": 12, "months": 2, "indicators": 6}
+NOW = datetime(2026, 3, 10, 3, 0, tzinfo=UTC)  # the seeded months: 02/2026 and 03/2026
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
 
 
 def _seed(**options) -> str:
@@ -127,3 +138,54 @@ def test_real_units_are_left_alone(seeded, ward_a, hood_a):
     assert Ward.objects.filter(pk=ward_a.pk).exists()
     assert Neighbourhood.objects.filter(pk=hood_a.pk).exists()
     assert not Submission.objects.filter(ward=ward_a).exists()
+
+
+def test_rollups_are_written_for_every_seeded_month_and_equal_the_figures(seeded):
+    wards = Ward.objects.filter(city__code="SCALE")
+    criteria_set = CriteriaSet.objects.get(code="scale-bench")
+    months = list(Period.objects.filter(submissions__isnull=False).distinct().order_by("start"))
+    assert [(p.year, p.number) for p in months] == [(2026, 2), (2026, 3)]
+    for period in months:
+        expected = figures.reporting_by_ward(wards, period)
+        assert len(expected) == 3 and sum(row["units"] for row in expected.values()) == 12
+        assert rollups.reporting_by_ward(wards, period) == expected
+        assert WardRollup.objects.filter(period=period, ward__city__code="SCALE").count() == 3
+        counted = figures.submissions_in_force(wards, period).filter(status__in=["submitted", "approved"])
+        assert rollups.criteria_by_ward(wards, period, criteria_set) == figures.criteria_by_ward(counted, criteria_set)
+
+
+def test_missing_rollups_of_seeded_months_are_filled_on_the_next_run(seeded):
+    period = Period.objects.filter(submissions__isnull=False).order_by("-start").first()
+    wards = Ward.objects.filter(city__code="SCALE")
+    expected = figures.reporting_by_ward(wards, period)
+    WardRollup.objects.filter(period=period).delete()
+    CriterionRollup.objects.filter(period=period).delete()
+    output = _seed()
+    assert "Rollups filled for 1 month(s)" in output and "nothing to do" in output
+    assert rollups.reporting_by_ward(wards, period) == expected
+    assert CriterionRollup.objects.filter(period=period).exists()
+
+
+def test_several_provinces_share_the_wards_and_neighbourhoods(db):
+    output = _seed(provinces=3, wards=7, neighbourhoods=20)
+    cities = City.objects.filter(code__startswith="SCALE").order_by("code")
+    assert list(cities.values_list("code", flat=True)) == ["SCALE", "SCALE02", "SCALE03"]
+    per_city = {
+        city.code: (city.wards.count(), Neighbourhood.objects.filter(ward__city=city).count()) for city in cities
+    }
+    assert per_city == {"SCALE": (3, 7), "SCALE02": (2, 7), "SCALE03": (2, 6)}
+    codes = Ward.objects.filter(city__in=cities).order_by("code").values_list("code", flat=True)
+    assert list(codes) == [f"S{n:04d}" for n in range(1, 8)]
+    assert Submission.objects.count() == 20 * 2
+    assert Result.objects.count() == 20 * 2 * 6
+    for period in Period.objects.filter(submissions__isnull=False).distinct():
+        for city in cities:
+            wards = Ward.objects.filter(city=city)
+            assert rollups.reporting_by_ward(wards, period) == figures.reporting_by_ward(wards, period)
+    assert "Created 40 submissions" in output
+    assert "nothing to do" in _seed(provinces=3, wards=7, neighbourhoods=20)
+    with pytest.raises(CommandError, match="--reset"):
+        _seed()  # one province of another size
+    _seed(reset=True)
+    assert list(City.objects.filter(code__startswith="SCALE").values_list("code", flat=True)) == ["SCALE"]
+    assert WardRollup.objects.filter(ward__city__code__startswith="SCALE").count() == 3 * 2

@@ -1,8 +1,9 @@
-"""A synthetic province at full scale, for benchmarks: `python manage.py seed_scale`.
+"""A synthetic province (or country) at full scale, for benchmarks: `python manage.py seed_scale`.
 
-Everything it makes hangs off the city with code "SCALE" (wards "S0001"…) and the
-neighbourhood-level criteria set "scale-bench", so it never collides with real data
-and `--reset` removes exactly what it made. Meant for a benchmark database: the set
+Everything it makes hangs off the cities with codes "SCALE" (and, with `--provinces N`,
+"SCALE02"…"SCALEnn"; wards "S0001"… numbered across them) and the neighbourhood-level
+criteria set "scale-bench", so it never collides with real data and `--reset` removes
+exactly what it made. Meant for a benchmark database: the set
 is in force from 01/01/2000, so any real neighbourhood set (in force later) is still
 the one the portal picks for real units.
 
@@ -10,8 +11,11 @@ Results and their evaluation are computed here in bulk with the same functions
 `campaigns.services.submission_evaluate` uses (Indicator.is_met → evaluation.compare,
 evaluation.criterion_met), never one submission at a time. Rows go in with
 bulk_create in batches, and on PostgreSQL the two big tables (results, criterion
-results) with COPY. Each month is one transaction: an interrupted run leaves whole
-months, and the next run fills only the months that are missing.
+results) with COPY, their lines formatted from pieces precomputed per indicator and
+value. Each month of each province is one transaction, which also rewrites that
+province's rollups for the month (campaigns.results.rollups: the seed goes around the
+services that normally refresh them): an interrupted run leaves whole months, and the
+next run fills only the months that are missing, and any missing rollups.
 """
 
 import io
@@ -23,21 +27,33 @@ from datetime import time as clock
 from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, models, transaction
-from django.db.models import Count
+from django.db import connection, models, reset_queries, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from campaigns.criteria.evaluation import Comparator, IndicatorKind, Rule, criterion_met
 from campaigns.criteria.models import CriteriaSet, Criterion, Indicator, Level
-from campaigns.results.models import CriterionResult, Evidence, Period, Result, Submission
+from campaigns.results import rollups
+from campaigns.results.models import (
+    CriterionResult,
+    CriterionRollup,
+    Evidence,
+    Period,
+    Result,
+    Submission,
+    WardRollup,
+)
 from campaigns.results.periods import current_month, periods_ensure
 from portal.vietnamese import fold, nfc
 from wards.models import City, Neighbourhood, Ward
 
 CITY_CODE = "SCALE"
+CITY_CODES = Q(code=CITY_CODE) | Q(code__regex=r"^SCALE[0-9]{2}$")  # every synthetic province
 SET_CODE = "scale-bench"
 SET_IN_FORCE_FROM = date(2000, 1, 1)
 BATCH = 10_000
+COPY_BATCH = 250_000  # lines per COPY statement
+NULL = r"\N"  # NULL in COPY's text format
 SEED = 20_240_130
 INDICATORS_PER_CRITERION = 3
 Status = Submission.Status
@@ -217,26 +233,35 @@ class _Writer:
         return len(rows)
 
     @staticmethod
-    def _copy(model, fields, rows) -> int:
+    def _sql(model, fields) -> str:
         qn = connection.ops.quote_name
         columns = ", ".join(qn(model._meta.get_field(name).column) for name in fields)
-        sql = f"COPY {qn(model._meta.db_table)} ({columns}) FROM STDIN"
+        return f"COPY {qn(model._meta.db_table)} ({columns}) FROM STDIN"
+
+    def _copy(self, model, fields, rows) -> int:
         converters = [_copy_converter(model._meta.get_field(name)) for name in fields]
-        for start in range(0, len(rows), 100_000):
-            buffer = io.StringIO()
-            buffer.writelines(
+        return self.lines(
+            model,
+            fields,
+            [
                 "\t".join([convert(value) for convert, value in zip(converters, row, strict=True)]) + "\n"
-                for row in rows[start : start + 100_000]
-            )
-            buffer.seek(0)
+                for row in rows
+            ],
+        )
+
+    def lines(self, model, fields, lines: list[str]) -> int:
+        """COPY ready-made lines (text format, each ending in a newline) into `model`'s table."""
+        sql = self._sql(model, fields)
+        for start in range(0, len(lines), COPY_BATCH):
+            text = "".join(lines[start : start + COPY_BATCH])
             with connection.cursor() as cursor:
                 raw = cursor.cursor
                 if hasattr(raw, "copy_expert"):  # psycopg2
-                    raw.copy_expert(sql, buffer)
+                    raw.copy_expert(sql, io.StringIO(text))
                 else:  # psycopg 3
                     with raw.copy(sql) as copy:
-                        copy.write(buffer.getvalue())
-        return len(rows)
+                        copy.write(text)
+        return len(lines)
 
 
 def _delete_in(model, column: str, subquery) -> int:
@@ -256,22 +281,38 @@ def _delete_dependents(model, objects) -> None:
     objects.delete()
 
 
+def city_code(index: int) -> str:
+    """The code of the index-th synthetic province: SCALE, then SCALE02, SCALE03 …"""
+    return CITY_CODE if index == 0 else f"{CITY_CODE}{index + 1:02d}"
+
+
+def share(total: int, parts: int, index: int) -> int:
+    """The index-th of `parts` near-equal shares of `total` (the first ones one larger)."""
+    return total // parts + (1 if index < total % parts else 0)
+
+
 class Command(BaseCommand):
     help = (
-        "Fill the database with a synthetic province for benchmarks: city SCALE with --wards wards (S0001…), "
-        "--neighbourhoods neighbourhoods, the neighbourhood criteria set 'scale-bench' with --indicators "
-        "indicators, and for the last --months months one evaluated submission per neighbourhood and month "
-        "with all its results. Safe to run twice (fills only what is missing); --reset deletes the synthetic "
-        "data first. Use a separate benchmark database."
+        "Fill the database with synthetic provinces for benchmarks: city SCALE (with --provinces N also SCALE02…) "
+        "with --wards wards (S0001…) and --neighbourhoods neighbourhoods spread over them, the neighbourhood "
+        "criteria set 'scale-bench' with --indicators indicators, and for the last --months months one evaluated "
+        "submission per neighbourhood and month with all its results, and the rollups. Safe to run twice (fills "
+        "only what is missing); --reset deletes the synthetic data first. Use a separate benchmark database."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--wards", type=int, default=166, help="Number of wards (default 166).")
+        parser.add_argument(
+            "--provinces",
+            type=int,
+            default=1,
+            help="Synthetic provinces sharing the wards and neighbourhoods (default 1: SCALE only).",
+        )
+        parser.add_argument("--wards", type=int, default=166, help="Number of wards in all (default 166).")
         parser.add_argument(
             "--neighbourhoods",
             type=int,
             default=4000,
-            help="Number of neighbourhoods, spread evenly over the wards (default 4000).",
+            help="Number of neighbourhoods in all, spread evenly over the wards (default 4000).",
         )
         parser.add_argument(
             "--months", type=int, default=36, help="Monthly periods up to and including the current one (default 36)."
@@ -291,6 +332,7 @@ class Command(BaseCommand):
     def handle(
         self,
         *args,
+        provinces: int,
         wards: int,
         neighbourhoods: int,
         months: int,
@@ -300,67 +342,101 @@ class Command(BaseCommand):
         seed: int,
         **options,
     ):
-        if wards < 1 or neighbourhoods < wards or months < 1 or indicators < 1:
-            raise CommandError("Need at least 1 ward, as many neighbourhoods as wards, 1 month and 1 indicator.")
+        if provinces < 1 or wards < provinces or neighbourhoods < wards or months < 1 or indicators < 1:
+            raise CommandError(
+                "Need at least 1 province, as many wards as provinces, as many neighbourhoods as wards, "
+                "1 month and 1 indicator."
+            )
         if reset:
             self._reset()
         started = time.perf_counter()
         periods = self._periods(months)
-        city = City.objects.filter(code=CITY_CODE).first()
-        criteria_set = CriteriaSet.objects.filter(code=SET_CODE, version=1).first()
-        if city and criteria_set and self._is_complete(city, criteria_set, wards, neighbourhoods, indicators, periods):
-            self.stdout.write(
-                self.style.SUCCESS(
-                    f"SCALE already has {wards:,} wards, {neighbourhoods:,} neighbourhoods and {months} months of "
-                    f"{indicators} indicators: nothing to do (--reset rebuilds it)."
-                )
-            )
-            return
-
+        size = f"{provinces} province(s), {wards:,} wards, {neighbourhoods:,} neighbourhoods"
         with transaction.atomic():
             t0 = time.perf_counter()
-            city, made_units = self._units(city, wards, neighbourhoods, seed)
-            criteria_set = self._criteria_set(criteria_set, indicators)
+            cities, made_units = self._units(provinces, wards, neighbourhoods, seed)
+            criteria_set = self._criteria_set(CriteriaSet.objects.filter(code=SET_CODE, version=1).first(), indicators)
             if made_units:
-                self.stdout.write(
-                    f"Units: {wards:,} wards, {neighbourhoods:,} neighbourhoods ({time.perf_counter() - t0:.1f} s)"
-                )
+                self.stdout.write(f"Units: {size} ({time.perf_counter() - t0:.1f} s)")
 
-        rng = random.Random(seed)
-        hoods = list(
-            Neighbourhood.objects.filter(ward__city=city).order_by("id").values_list("id", "ward_id", "ward__zone")
-        )
-        quality = {hood_id: rng.uniform(0.93, 0.998) for hood_id, _w, _z in hoods}
         plan = self._plan(criteria_set)
-        done = dict(
-            Submission.objects.filter(ward__city=city, period__in=periods)
-            .values_list("period")
+        done = {
+            (row["period"], row["ward__city"]): row["n"]
+            for row in Submission.objects.filter(ward__city__in=cities, period__in=periods)
+            .values("period", "ward__city")
             .annotate(n=Count("id"))
-            .values_list("period", "n")
+            .order_by()
+        }
+        rolled = set(
+            WardRollup.objects.filter(ward__city__in=cities, period__in=periods)
+            .values_list("period_id", "ward__city_id")
+            .distinct()
         )
         use_copy = connection.vendor == "postgresql" and not no_copy
         write = _Writer(use_copy)
-        self.stdout.write(f"Writing with {'COPY' if use_copy else 'bulk_create'} on {connection.vendor}.")
+        if connection.vendor == "postgresql":
+            # A commit per province and month need not wait for its WAL flush: a crash loses at most the
+            # last months, which the next run fills again (the database stays consistent).
+            with connection.cursor() as cursor:
+                cursor.execute("SET synchronous_commit TO OFF")
         totals = {"submissions": 0, "results": 0, "criterion results": 0}
-        for period in periods:
-            have = done.get(period.pk, 0)
-            if have == len(hoods):
-                continue
-            if have:
-                raise CommandError(
-                    f"Month {period.number:02d}/{period.year} has {have} of {len(hoods)} SCALE "
-                    "submissions (made by someone else?): run with --reset."
-                )
-            t0 = time.perf_counter()
-            with transaction.atomic():
-                counts = self._month(period, criteria_set, hoods, quality, plan, rng, write)
-            for key, value in counts.items():
-                totals[key] += value
-            self.stdout.write(
-                f"  {period.number:02d}/{period.year}: {counts['submissions']:,} submissions, "
-                f"{counts['results']:,} results, {counts['criterion results']:,} criterion results "
-                f"({time.perf_counter() - t0:.1f} s)"
+        refreshed = 0
+        announced = False
+        for index, city in enumerate(cities):
+            hoods = list(
+                Neighbourhood.objects.filter(ward__city=city).order_by("id").values_list("id", "ward_id", "ward__zone")
             )
+            ward_ids = sorted({ward_id for _h, ward_id, _z in hoods})
+            city_rng = random.Random(f"{seed}-{index}")
+            quality = {hood_id: city_rng.uniform(0.93, 0.998) for hood_id, _w, _z in hoods}
+            t_city, city_counts = time.perf_counter(), dict.fromkeys(totals, 0)
+            for period in periods:
+                have = done.get((period.pk, city.pk), 0)
+                if have == len(hoods):
+                    if (period.pk, city.pk) not in rolled:  # seeded before the rollups existed
+                        with transaction.atomic():
+                            rollups.rollups_refresh(period, wards=ward_ids)
+                        refreshed += 1
+                    continue
+                if have:
+                    raise CommandError(
+                        f"Month {period.number:02d}/{period.year} has {have} of {len(hoods)} {city.code} "
+                        "submissions (made by someone else?): run with --reset."
+                    )
+                if not announced:
+                    self.stdout.write(f"Writing with {'COPY' if use_copy else 'bulk_create'} on {connection.vendor}.")
+                    announced = True
+                t0 = time.perf_counter()
+                rng = random.Random(f"{seed}-{index}-{period.year}-{period.number}")
+                with transaction.atomic():
+                    counts = self._month(period, criteria_set, hoods, quality, plan, rng, write)
+                    rollups.rollups_refresh(period, wards=ward_ids)
+                reset_queries()  # DEBUG keeps every statement's SQL, bulk inserts included: 400 MB at 34 provinces
+                for key, value in counts.items():
+                    totals[key] += value
+                    city_counts[key] += value
+                if provinces == 1:
+                    self.stdout.write(
+                        f"  {period.number:02d}/{period.year}: {counts['submissions']:,} submissions, "
+                        f"{counts['results']:,} results, {counts['criterion results']:,} criterion results "
+                        f"({time.perf_counter() - t0:.1f} s)"
+                    )
+            if provinces > 1 and city_counts["submissions"]:
+                self.stdout.write(
+                    f"  {city.code}: {city_counts['submissions']:,} submissions, {city_counts['results']:,} results, "
+                    f"{city_counts['criterion results']:,} criterion results ({time.perf_counter() - t_city:.1f} s, "
+                    f"{time.perf_counter() - started:.0f} s so far)"
+                )
+        if refreshed:
+            self.stdout.write(f"Rollups filled for {refreshed} month(s) seeded before they existed.")
+        if not totals["submissions"]:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"SCALE already has {size} and {months} months of {indicators} indicators: "
+                    "nothing to do (--reset rebuilds it)."
+                )
+            )
+            return
         if use_copy:
             with connection.cursor() as cursor:
                 for model in (Submission, Result, CriterionResult):
@@ -374,7 +450,7 @@ class Command(BaseCommand):
                 f"({rows / elapsed if elapsed else 0:,.0f} rows/s)."
             )
         )
-        self._summary(city, criteria_set, periods)
+        self._summary(cities, criteria_set, periods)
 
     # --- steps -------------------------------------------------------------------
 
@@ -392,67 +468,77 @@ class Command(BaseCommand):
         }
         return [by_key[key] for key in reversed(keys)]
 
-    def _is_complete(self, city, criteria_set, wards, neighbourhoods, indicators, periods) -> bool:
-        if Ward.objects.filter(city=city).count() != wards:
-            return False
-        hoods = Neighbourhood.objects.filter(ward__city=city).count()
-        if hoods != neighbourhoods:
-            return False
-        if Indicator.objects.filter(criterion__criteria_set=criteria_set).count() != indicators:
-            return False
-        per_period = dict(
-            Submission.objects.filter(ward__city=city, period__in=periods)
-            .values_list("period")
-            .annotate(n=Count("id"))
-            .values_list("period", "n")
-        )
-        return all(per_period.get(p.pk) == hoods for p in periods)
-
-    def _units(self, city, wards: int, neighbourhoods: int, seed: int) -> tuple[City, bool]:
-        if city is not None:
-            have_wards = Ward.objects.filter(city=city).count()
-            have_hoods = Neighbourhood.objects.filter(ward__city=city).count()
-            if (have_wards, have_hoods) != (wards, neighbourhoods):
-                raise CommandError(
-                    f"SCALE has {have_wards} wards and {have_hoods} neighbourhoods, not {wards} and "
-                    f"{neighbourhoods}: run with --reset to rebuild it."
-                )
-            return city, False
-        city = City.objects.create(code=CITY_CODE, name=nfc("Tỉnh Thử Tải (dữ liệu giả lập)"), kind=City.Kind.PROVINCE)
-        rng = random.Random(seed)
-        ward_rows = []
-        for n in range(1, wards + 1):
-            is_commune = n % 3 == 0
-            name = nfc(f"{'Xã' if is_commune else 'Phường'} Thử Tải {n:04d}")
-            zone = rng.choices(list(Ward.Zone.values), weights=[70, 20, 10])[0]
-            ward_rows.append(
-                Ward(
-                    city=city,
-                    code=f"S{n:04d}",
-                    name=name,
-                    search_key=fold(name),
-                    kind=Ward.Kind.COMMUNE if is_commune else Ward.Kind.WARD,
-                    zone=zone,
-                )
+    def _units(self, provinces: int, wards: int, neighbourhoods: int, seed: int) -> tuple[list[City], bool]:
+        """The synthetic provinces, made if missing; an existing set of another size is refused."""
+        existing = list(City.objects.filter(CITY_CODES).order_by("code"))
+        if existing:
+            want = [
+                (city_code(i), share(wards, provinces, i), share(neighbourhoods, provinces, i))
+                for i in range(provinces)
+            ]
+            ward_counts = dict(
+                Ward.objects.filter(city__in=existing).values_list("city__code").annotate(n=Count("id")).order_by()
             )
-        Ward.objects.bulk_create(ward_rows, batch_size=BATCH)
-        hood_rows = []
-        made_wards = list(Ward.objects.filter(city=city).order_by("code"))
-        for index, ward in enumerate(made_wards):
-            count = neighbourhoods // wards + (1 if index < neighbourhoods % wards else 0)
-            is_commune = ward.kind == Ward.Kind.COMMUNE
-            for n in range(1, count + 1):
-                name = nfc(f"{'Thôn' if is_commune else 'Tổ dân phố'} {n}")
-                hood_rows.append(
-                    Neighbourhood(
-                        ward=ward,
+            hood_counts = dict(
+                Neighbourhood.objects.filter(ward__city__in=existing)
+                .values_list("ward__city__code")
+                .annotate(n=Count("id"))
+                .order_by()
+            )
+            have = sorted((c.code, ward_counts.get(c.code, 0), hood_counts.get(c.code, 0)) for c in existing)
+            if have != sorted(want):
+                raise CommandError(
+                    f"The synthetic provinces have {sum(ward_counts.values())} wards and "
+                    f"{sum(hood_counts.values())} neighbourhoods in {len(existing)} province(s), not {wards} and "
+                    f"{neighbourhoods} in {provinces}: run with --reset to rebuild them."
+                )
+            by_code = {c.code: c for c in existing}
+            return [by_code[city_code(i)] for i in range(provinces)], False
+        rng = random.Random(seed)
+        cities = [
+            City.objects.create(
+                code=city_code(i),
+                name=nfc("Tỉnh Thử Tải" + (f" {i + 1:02d}" if i else "") + " (dữ liệu giả lập)"),
+                kind=City.Kind.PROVINCE,
+            )
+            for i in range(provinces)
+        ]
+        ward_rows, number = [], 0
+        for i, city in enumerate(cities):
+            for _ in range(share(wards, provinces, i)):
+                number += 1
+                is_commune = number % 3 == 0
+                name = nfc(f"{'Xã' if is_commune else 'Phường'} Thử Tải {number:04d}")
+                zone = rng.choices(list(Ward.Zone.values), weights=[70, 20, 10])[0]
+                ward_rows.append(
+                    Ward(
+                        city=city,
+                        code=f"S{number:04d}",
                         name=name,
                         search_key=fold(name),
-                        kind=Neighbourhood.Kind.VILLAGE if is_commune else Neighbourhood.Kind.RESIDENTIAL_GROUP,
+                        kind=Ward.Kind.COMMUNE if is_commune else Ward.Kind.WARD,
+                        zone=zone,
                     )
                 )
+        Ward.objects.bulk_create(ward_rows, batch_size=BATCH)
+        hood_rows = []
+        for i, city in enumerate(cities):
+            city_wards = list(Ward.objects.filter(city=city).order_by("code"))
+            city_hoods = share(neighbourhoods, provinces, i)
+            for index, ward in enumerate(city_wards):
+                is_commune = ward.kind == Ward.Kind.COMMUNE
+                for n in range(share(city_hoods, len(city_wards), index)):
+                    name = nfc(f"{'Thôn' if is_commune else 'Tổ dân phố'} {n + 1}")
+                    hood_rows.append(
+                        Neighbourhood(
+                            ward=ward,
+                            name=name,
+                            search_key=fold(name),
+                            kind=Neighbourhood.Kind.VILLAGE if is_commune else Neighbourhood.Kind.RESIDENTIAL_GROUP,
+                        )
+                    )
         Neighbourhood.objects.bulk_create(hood_rows, batch_size=BATCH)
-        return city, True
+        return cities, True
 
     def _criteria_set(self, criteria_set, indicators: int) -> CriteriaSet:
         if criteria_set is None:
@@ -547,7 +633,7 @@ class Command(BaseCommand):
                     missing=missing,
                 )
             )
-            outcomes.append((values, criterion_rows))
+            outcomes.append((zone, values, criterion_rows))
         Submission.objects.bulk_create(submissions, batch_size=BATCH)
         if any(s.pk is None for s in submissions):  # a backend that cannot return ids from bulk inserts
             ids = dict(
@@ -557,63 +643,100 @@ class Command(BaseCommand):
             )
             for s in submissions:
                 s.pk = ids[s.neighbourhood_id]
-        result_rows, criterion_result_rows = [], []
-        for submission, (values, criterion_rows) in zip(submissions, outcomes, strict=True):
-            sid = submission.pk
-            result_rows.extend((sid, indicator_id, value, "", met, "", 1, now) for indicator_id, value, met in values)
-            criterion_result_rows.extend((sid, *row) for row in criterion_rows)
-        write(
-            Result, ("submission", "indicator", "value", "text", "is_met", "note", "version", "updated_at"), result_rows
-        )
-        write(CriterionResult, ("submission", "criterion", "is_met", "indicators_met", "points"), criterion_result_rows)
+        result_fields = ("submission", "indicator", "value", "text", "is_met", "note", "version", "updated_at")
+        criterion_fields = ("submission", "criterion", "is_met", "indicators_met", "points")
+        if write.use_copy:
+            # COPY lines from precomputed tails: everything after the submission id depends only on the
+            # indicator, the ward's zone and the value (the same text _copy_converter would write).
+            stamp = now.isoformat()
+            tails = {
+                item["id"]: {
+                    zone: {
+                        value: f"\t{item['id']}\t{value}\t\t{'t' if met else 'f'}\t\t1\t{stamp}\n"
+                        for value, met in by_value.items()
+                    }
+                    for zone, by_value in item["met"].items()
+                }
+                for entry in plan
+                for item in entry["indicators"]
+            }
+            result_lines, criterion_lines = [], []
+            for submission, (zone, values, criterion_rows) in zip(submissions, outcomes, strict=True):
+                sid = str(submission.pk)
+                result_lines.extend([sid + tails[indicator_id][zone][value] for indicator_id, value, _m in values])
+                criterion_lines.extend(
+                    [
+                        f"{sid}\t{cid}\t{'t' if met else 'f'}\t{n}\t{NULL if points is None else points}\n"
+                        for cid, met, n, points in criterion_rows
+                    ]
+                )
+            write.lines(Result, result_fields, result_lines)
+            write.lines(CriterionResult, criterion_fields, criterion_lines)
+            n_results, n_criteria = len(result_lines), len(criterion_lines)
+        else:
+            result_rows, criterion_result_rows = [], []
+            for submission, (_zone, values, criterion_rows) in zip(submissions, outcomes, strict=True):
+                sid = submission.pk
+                result_rows.extend((sid, i, value, "", met, "", 1, now) for i, value, met in values)
+                criterion_result_rows.extend((sid, *row) for row in criterion_rows)
+            write(Result, result_fields, result_rows)
+            write(CriterionResult, criterion_fields, criterion_result_rows)
+            n_results, n_criteria = len(result_rows), len(criterion_result_rows)
         return {
             "submissions": len(submissions),
-            "results": len(result_rows),
-            "criterion results": len(criterion_result_rows),
+            "results": n_results,
+            "criterion results": n_criteria,
         }
 
-    def _summary(self, city, criteria_set, periods) -> None:
-        submissions = Submission.objects.filter(ward__city=city)
+    def _summary(self, cities, criteria_set, periods) -> None:
+        submissions = Submission.objects.filter(ward__city__in=cities)
         lines = [
-            ("wards", Ward.objects.filter(city=city).count()),
-            ("neighbourhoods", Neighbourhood.objects.filter(ward__city=city).count()),
+            ("provinces", len(cities)),
+            ("wards", Ward.objects.filter(city__in=cities).count()),
+            ("neighbourhoods", Neighbourhood.objects.filter(ward__city__in=cities).count()),
             ("criteria", criteria_set.criteria.count()),
             ("indicators", Indicator.objects.filter(criterion__criteria_set=criteria_set).count()),
             ("months", len(periods)),
             ("submissions", submissions.count()),
-            ("results", Result.objects.filter(submission__ward__city=city).count()),
-            ("criterion results", CriterionResult.objects.filter(submission__ward__city=city).count()),
+            ("results", Result.objects.filter(submission__ward__city__in=cities).count()),
+            ("criterion results", CriterionResult.objects.filter(submission__ward__city__in=cities).count()),
             ("complete submissions", submissions.filter(is_complete=True).count()),
+            ("ward rollups", WardRollup.objects.filter(ward__city__in=cities).count()),
         ]
         self.stdout.write("SCALE now: " + ", ".join(f"{value:,} {label}" for label, value in lines))
 
     def _reset(self) -> None:
         t0 = time.perf_counter()
-        city = City.objects.filter(code=CITY_CODE).first()
+        cities = City.objects.filter(CITY_CODES)
         deleted = {}
         with transaction.atomic():
-            if city is not None:
-                submission_ids = Submission.objects.filter(ward__city=city).values("id")
-                result_ids = Result.objects.filter(submission__ward__city=city).values("id")
+            if cities.exists():
+                ward_ids = Ward.objects.filter(city__in=cities).values("id")
+                submission_ids = Submission.objects.filter(ward__city__in=cities).values("id")
+                result_ids = Result.objects.filter(submission__ward__city__in=cities).values("id")
                 deleted["evidence"] = _delete_in(Evidence, "result_id", result_ids)
                 deleted["criterion results"] = _delete_in(CriterionResult, "submission_id", submission_ids)
                 deleted["results"] = _delete_in(Result, "submission_id", submission_ids)
-                deleted["submissions"] = _delete_in(Submission, "ward_id", Ward.objects.filter(city=city).values("id"))
+                deleted["submissions"] = _delete_in(Submission, "ward_id", ward_ids)
+                deleted["rollups"] = _delete_in(WardRollup, "ward_id", ward_ids) + _delete_in(
+                    CriterionRollup, "ward_id", ward_ids
+                )
             others = Submission.objects.filter(criteria_set__code=SET_CODE).count()
             if others:
                 raise CommandError(f"{others} submissions outside SCALE use the set {SET_CODE}; nothing was deleted.")
             for criteria_set in CriteriaSet.objects.filter(code=SET_CODE).order_by("-version"):
                 criteria_set.delete()
                 deleted["criteria sets"] = deleted.get("criteria sets", 0) + 1
-            if city is not None:
-                hoods = Neighbourhood.objects.filter(ward__city=city)
-                wards = Ward.objects.filter(city=city)
+            if cities.exists():
+                hoods = Neighbourhood.objects.filter(ward__city__in=cities)
+                wards = Ward.objects.filter(city__in=cities)
                 deleted["neighbourhoods"] = hoods.count()
                 deleted["wards"] = wards.count()
+                deleted["provinces"] = cities.count()
                 # Bottom up, with whatever else points at the synthetic units (profiles, reports …).
                 _delete_dependents(Neighbourhood, hoods)
                 _delete_dependents(Ward, wards)
-                _delete_dependents(City, City.objects.filter(pk=city.pk))
+                _delete_dependents(City, cities)
         self.stdout.write(
             "Reset: deleted "
             + (", ".join(f"{n:,} {label}" for label, n in deleted.items() if n) or "nothing")

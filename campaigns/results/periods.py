@@ -46,7 +46,8 @@ def bounds(kind: str, year: int, number: int, cutoff: int | None = None) -> tupl
 def periods_ensure(year: int, cutoff: int | None = None) -> list[Period]:
     """Create the year's months, quarters, halves and the year itself; existing ones are kept.
 
-    Two queries when nothing is missing; creating a year also counts its rollups (rollups_refresh), once.
+    Two queries when nothing is missing; creating a year counts its rollups in one more
+    (rollups.count_new_periods).
     """
     existing = {(p.kind, p.number): p for p in Period.objects.filter(year=year)}
     missing = []
@@ -69,7 +70,7 @@ def periods_ensure(year: int, cutoff: int | None = None) -> list[Period]:
         Period.objects.bulk_create(missing, ignore_conflicts=True)
         existing = {(p.kind, p.number): p for p in Period.objects.filter(year=year)}
         # bulk_create sends no post_save: a new period starts with every unit not reported in the rollups
-        rollups.rollups_refresh([existing[(p.kind, p.number)] for p in missing])
+        rollups.count_new_periods([existing[(p.kind, p.number)] for p in missing])
     return [existing[(kind, n)] for kind, (_m, count) in SPANS.items() for n in range(1, count + 1)]
 
 

@@ -205,6 +205,8 @@ def test_a_real_worker_builds_through_redis(city, november, settings):
             "-A",
             "portal",
             "worker",
+            "-Q",
+            "default,reports,reminders",  # as make worker: builds go to the reports queue
             "--pool=solo",
             "--concurrency=1",
             "--loglevel=WARNING",

@@ -25,7 +25,7 @@ from contextlib import contextmanager
 
 from django.db import connection, transaction
 from django.db.models import Count, F, Q, Sum
-from django.db.models.signals import post_save
+from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 
@@ -290,15 +290,32 @@ def _live() -> bool:
     return not getattr(_deferred, "on", False)
 
 
+_PLACE = ("ward_id", "valid_from", "valid_to")  # what decides which periods and which ward count a unit
+
+
+@receiver(pre_save, sender=Neighbourhood, dispatch_uid="rollups_neighbourhood_before")
+def _neighbourhood_before(sender, instance: Neighbourhood, **kwargs) -> None:
+    """Remember where and when a saved unit stood, so its save recounts only what it moved."""
+    if instance.pk and _live() and not kwargs.get("raw"):
+        instance._rollup_before = Neighbourhood.objects.filter(pk=instance.pk).values(*_PLACE).first()
+
+
 @receiver(post_save, sender=Neighbourhood, dispatch_uid="rollups_neighbourhood_saved")
 def _neighbourhood_saved(sender, instance: Neighbourhood, created: bool, **kwargs) -> None:
-    """A unit created, renamed, moved or dated differently changes which units every period holds."""
+    """A unit created, moved to another ward or dated differently changes which units the periods hold; a
+    renamed one changes nothing counted. A move recounts the ward it left as well as the ward it joined."""
     if not _live() or kwargs.get("raw") or is_batching():  # a batch announces its wards once, at its end
         return
-    if created and getattr(_once, "pending", None) is None:
-        _count_new_unit(instance)
-    else:
-        rollups_refresh(wards=[instance.ward_id])
+    if created:
+        if getattr(_once, "pending", None) is None:
+            _count_new_unit(instance)
+        else:
+            rollups_refresh(wards=[instance.ward_id])
+        return
+    before = getattr(instance, "_rollup_before", None) or {}
+    if before and all(before[key] == getattr(instance, key) for key in _PLACE):
+        return
+    rollups_refresh(wards={instance.ward_id, before.get("ward_id", instance.ward_id)})
 
 
 def count_new_periods(periods: list[Period]) -> None:

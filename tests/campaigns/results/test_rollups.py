@@ -480,3 +480,17 @@ def test_a_new_year_of_periods_starts_with_every_unit_not_reported(world):
     january = Period.objects.get(kind=Period.Kind.MONTH, year=2027, number=1)
     assert WardRollup.objects.get(period=january, ward=world["wards"][0]).units == 3
     assert_rollups_match()
+
+
+def test_a_unit_moved_to_another_ward_leaves_the_first_and_joins_the_second(world):
+    june = world["periods"][2]
+    first, second = world["wards"]
+    hood = world["hoods"][0]
+    hood.name = "Tổ dân phố đổi tên"
+    hood.save()  # a new name counts nothing again
+    assert WardRollup.objects.get(period=june, ward=first).units == 3
+    hood.ward = second
+    hood.save()
+    assert WardRollup.objects.get(period=june, ward=first).units == 2
+    assert WardRollup.objects.get(period=june, ward=second).units == 4
+    assert_rollups_match()

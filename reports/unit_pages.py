@@ -8,13 +8,16 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, OuterRef, Subquery
 from django.shortcuts import render
 
+from campaigns.criteria.models import Programme
 from campaigns.movement.models import PartyCellRating
 from campaigns.movement.services import titles as title_services
 from campaigns.results import periods
+from campaigns.results.models import Period, Submission
 from portal import scope
 from portal.models import HistoryEntry
 from reports import selectors
 from wards.filters import NeighbourhoodFilter
+from wards.models import Neighbourhood
 from wards.selectors import get_neighbourhood_for_user, get_ward_for_user
 from wards.views import page_of, profile_figure, profile_year
 
@@ -29,9 +32,28 @@ def _with_latest_rating(cells):
     )
 
 
+def _latest_in(unit, programme: Programme) -> Submission | None:
+    """The unit's most recent monthly report in `programme` with anything entered."""
+    own = Submission.objects.filter(programme=programme, period__kind=Period.Kind.MONTH, criteria_total__gt=0)
+    own = (
+        own.filter(neighbourhood=unit) if isinstance(unit, Neighbourhood) else own.filter(ward=unit, neighbourhood=None)
+    )
+    return own.select_related("period", "criteria_set", "ward").order_by("-period__start").first()
+
+
 def _gaps(unit) -> dict:
-    submission = selectors.latest_submission(unit)
-    return {"gap_submission": submission, "gaps": selectors.unit_gaps(submission) if submission else []}
+    """Each programme the unit follows, with its latest report and the criteria it still lacks there. A few
+    queries a programme, and a unit follows a handful of them."""
+    followed = Programme.objects.followed_by(unit)
+    if not followed:  # no programme names a set for it: its latest report of any set
+        submission = selectors.latest_submission(unit)
+        blocks = [{"programme": None, "submission": submission}] if submission else []
+    else:
+        blocks = [{"programme": p, "submission": _latest_in(unit, p)} for p in followed]
+    for block in blocks:
+        block["gaps"] = selectors.unit_gaps(block["submission"]) if block["submission"] else []
+    first = blocks[0] if blocks else {"submission": None, "gaps": []}
+    return {"programme_gaps": blocks, "gap_submission": first["submission"], "gaps": first["gaps"]}
 
 
 @login_required

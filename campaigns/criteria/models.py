@@ -11,6 +11,8 @@ from decimal import Decimal
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.criteria.evaluation import Comparator, IndicatorKind, Rule, compare
@@ -76,6 +78,17 @@ class CriteriaSet(models.Model):
     def applies_to(self, unit) -> bool:
         return not self.unit_kinds or unit.kind in self.unit_kinds
 
+    def set_codes(self) -> set[str]:
+        """The codes of its criteria set over time: its own, and those of sets that replaced it under a new
+        code (a new decision), followed to the last."""
+        codes = {self.criteria_code} if self.criteria_code else set()
+        while codes:
+            more = set(CriteriaSet.objects.filter(replaces__code__in=codes).values_list("code", flat=True)) - codes
+            if not more:
+                break
+            codes |= more
+        return codes
+
     @property
     def has_results(self) -> bool:
         return self.submissions.exists()
@@ -93,6 +106,10 @@ class Criterion(models.Model):
     rule = models.CharField(_("met when"), max_length=10, choices=Rule.choices, default=Rule.ALL)
     k = models.PositiveSmallIntegerField(_("at least k indicators"), null=True, blank=True)
     min_points = models.DecimalField(_("points needed"), max_digits=8, decimal_places=2, null=True, blank=True)
+    # The decision this criterion comes from when it is not the set's own: in a set that extends another
+    # (a province's kiểu mẫu set on the national văn hóa frame), the criteria taken from the frame name the
+    # frame's decision. Blank: the set's own decision.
+    decision = models.CharField(_("from decision"), max_length=200, blank=True)
 
     class Meta:
         db_table = "campaigns_criterion"  # kept from before the split of campaigns/
@@ -156,6 +173,9 @@ class Indicator(models.Model):
         _("bounded by the profile"), max_length=20, choices=Bound.choices, default="", blank=True
     )
     order = models.PositiveSmallIntegerField(default=0)
+    # As Criterion.decision, for the indicator's threshold: blank when the set's own decision states it, else
+    # the decision it comes from (an indicator of the frame kept as the frame set it).
+    decision = models.CharField(_("from decision"), max_length=200, blank=True)
 
     class Meta:
         db_table = "campaigns_indicator"  # kept from before the split of campaigns/
@@ -174,6 +194,40 @@ class Indicator(models.Model):
     def is_met(self, value, zone: str | None = None) -> bool | None:
         """Whether `value` meets this indicator for a unit in `zone`; None when nothing was entered."""
         return compare(self.kind, self.comparator, value, self.threshold_for(zone))
+
+
+class ProgrammeQuerySet(models.QuerySet):
+    def with_criteria(self):
+        """Programmes whose units enter results: those naming a criteria set."""
+        return self.exclude(criteria_code="")
+
+    def followed_by(self, unit):
+        """The programmes with criteria a unit (a Ward or a Neighbourhood) follows, first the default one."""
+        is_ward = not hasattr(unit, "ward_id")
+        city_id = unit.city_id if is_ward else unit.ward.city_id
+        level = Level.WARD if is_ward else Level.NEIGHBOURHOOD
+        rows = self.with_criteria().filter(level=level).filter(Q(city__isnull=True) | Q(city_id=city_id))
+        return [p for p in rows.order_by("order", "pk") if p.applies_to(unit)]
+
+    def for_set(self, criteria_set: "CriteriaSet") -> "Programme":
+        """The programme whose track a set is: the first naming its code, else one made for it (named after the
+        set, yearly), so that every set's results belong to a programme."""
+        found = self.filter(criteria_code=criteria_set.code).order_by("order", "pk").first()
+        if found:
+            return found
+        if criteria_set.replaces_id:  # a set under a new code that replaces another continues its programme
+            return self.for_set(criteria_set.replaces)
+        programme, _created = self.get_or_create(
+            code=criteria_set.code[:60],
+            defaults={
+                "name": criteria_set.name[:200],
+                "title": criteria_set.name[:200],
+                "level": criteria_set.level,
+                "criteria_code": criteria_set.code,
+                "basis": criteria_set.document_number[:300],
+            },
+        )
+        return programme
 
 
 class Programme(models.Model):
@@ -201,16 +255,55 @@ class Programme(models.Model):
     )
     basis = models.CharField(_("legal basis"), max_length=300, blank=True)
     is_active = models.BooleanField(_("open for registration"), default=True)
+    # Which units follow it: the kinds (Neighbourhood.Kind or Ward.Kind; empty: every kind) of the province
+    # it is run in (empty: every province). A unit follows every programme that fits it, side by side.
+    unit_kinds = models.JSONField(_("unit kinds"), default=list, blank=True)
+    city = models.ForeignKey(
+        "wards.City",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="programmes",
+        verbose_name=_("province"),
+        help_text=_("Empty: a national programme, followed in every province."),
+    )
+    order = models.PositiveSmallIntegerField(
+        _("order"), default=100, help_text=_("Programmes are listed by it; the first is shown by default.")
+    )
+
+    objects = ProgrammeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("programme")
         verbose_name_plural = _("programmes")
-        ordering = ["level", "name"]
+        ordering = ["level", "order", "name"]
 
     def __str__(self) -> str:
         return self.name
+
+    def applies_to(self, unit) -> bool:
+        return not self.unit_kinds or unit.kind in self.unit_kinds
+
+    def set_codes(self) -> set[str]:
+        """The codes of its criteria set over time: its own, and those of sets that replaced it under a new
+        code (a new decision), followed to the last."""
+        codes = {self.criteria_code} if self.criteria_code else set()
+        while codes:
+            more = set(CriteriaSet.objects.filter(replaces__code__in=codes).values_list("code", flat=True)) - codes
+            if not more:
+                break
+            codes |= more
+        return codes
 
     def valid_until(self, year: int) -> date:
         """The last day a title rewarding `year` is valid: it is decided at that year's end and carried through
         the `term_years` years after it, when it is re-assessed (a 1-year title for 2025 lasts through 2026)."""
         return date(year + self.term_years, 12, 31)
+
+
+@receiver(post_save, sender=CriteriaSet, dispatch_uid="criteria_set_programme")
+def _set_programme(sender, instance: CriteriaSet, created: bool, raw: bool = False, **kwargs) -> None:
+    """Every set is a programme's track: a set whose code no programme names makes its own (national, for every
+    unit kind, named after the set), which administrators may then narrow to a province or to unit kinds."""
+    if created and not raw:
+        Programme.objects.for_set(instance)

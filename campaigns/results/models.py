@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.criteria.evaluation import IndicatorKind
-from campaigns.criteria.models import CriteriaSet, Criterion, Indicator
+from campaigns.criteria.models import CriteriaSet, Criterion, Indicator, Programme
 from portal.scope import WardScopedQuerySet
 from wards.models import Neighbourhood, Ward
 
@@ -88,7 +88,8 @@ class SubmissionQuerySet(WardScopedQuerySet):
 
 
 class Submission(models.Model):
-    """One unit's results for one period against one criteria set, and its review state."""
+    """One unit's results for one period in one programme (against the version of its criteria set in force),
+    and its review state. A unit following several programmes has one submission per programme."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -96,6 +97,7 @@ class Submission(models.Model):
         RETURNED = "returned", _("Returned")
         APPROVED = "approved", _("Approved")
 
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="submissions")
     criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.PROTECT, related_name="submissions")
     period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="submissions")
     ward = models.ForeignKey(Ward, on_delete=models.PROTECT, related_name="submissions")
@@ -123,20 +125,25 @@ class Submission(models.Model):
         verbose_name_plural = _("submissions")
         constraints = [
             models.UniqueConstraint(
-                fields=["period", "ward"],
+                fields=["period", "ward", "programme"],
                 condition=Q(neighbourhood__isnull=True),
-                name="one_ward_submission_per_period",
+                name="one_ward_submission_per_programme_period",
             ),
             models.UniqueConstraint(
-                fields=["period", "neighbourhood"],
+                fields=["period", "neighbourhood", "programme"],
                 condition=Q(neighbourhood__isnull=False),
-                name="one_neighbourhood_submission_per_period",
+                name="one_neighbourhood_submission_per_programme_period",
             ),
         ]
         indexes = [models.Index(fields=["period", "ward", "status"])]
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.period}"
+
+    def save(self, *args, **kwargs):
+        if self.programme_id is None and self.criteria_set_id is not None:  # the set's own programme
+            self.programme = Programme.objects.for_set(self.criteria_set)
+        super().save(*args, **kwargs)
 
     @property
     def unit(self):
@@ -300,6 +307,7 @@ class WardRollup(models.Model):
 
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
     ward = models.ForeignKey(Ward, on_delete=models.CASCADE, related_name="+")
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+")
     units = models.PositiveIntegerField(default=0)
     on_time = models.PositiveIntegerField(default=0)
     late = models.PositiveIntegerField(default=0)
@@ -313,7 +321,9 @@ class WardRollup(models.Model):
     objects = WardScopedQuerySet.as_manager()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["period", "ward"], name="one_rollup_per_ward_period")]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "ward", "programme"], name="one_rollup_per_ward_programme_period")
+        ]
 
     def __str__(self) -> str:
         return f"{self.ward_id} · {self.period_id}"

@@ -29,6 +29,7 @@ from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 
+from campaigns.criteria.models import Level, Programme
 from campaigns.results import figures
 from campaigns.results.models import (
     CriterionResult,
@@ -113,29 +114,39 @@ def refresh_once():
         _once.pending = None
 
 
+def programmes_counted() -> list[Programme]:
+    """The programmes whose units the rollups count: those with criteria for neighbourhoods."""
+    return list(Programme.objects.with_criteria().filter(level=Level.NEIGHBOURHOOD).order_by("order", "pk"))
+
+
 def _refresh_period(period: Period, ward_ids: list[int]) -> None:
     wards = Ward.objects.filter(pk__in=ward_ids)
     WardRollup.objects.filter(period=period, ward_id__in=ward_ids).delete()
     CriterionRollup.objects.filter(period=period, ward_id__in=ward_ids).delete()
-    reporting = figures.reporting_by_ward(wards, period)
-    in_force = figures.submissions_in_force(wards, period)
-    sets: dict[int, dict[str, int]] = {}
-    for row in in_force.values("neighbourhood__ward_id", "criteria_set_id").annotate(n=Count("id")).order_by():
-        sets.setdefault(row["neighbourhood__ward_id"], {})[str(row["criteria_set_id"])] = row["n"]
-    WardRollup.objects.bulk_create(
-        WardRollup(
-            period=period,
-            ward_id=ward_id,
-            units=row["units"],
-            on_time=row["on_time"],
-            late=row["late"],
-            returned=row["returned"],
-            approved=row["approved"],
-            complete=row["complete"],
-            sets=sets.get(ward_id, {}),
-        )
-        for ward_id, row in reporting.items()
-    )
+    rows = []
+    for programme in programmes_counted():
+        reporting = figures.reporting_by_ward(wards, period, programme)
+        in_force = figures.submissions_in_force(wards, period, programme)
+        sets: dict[int, dict[str, int]] = {}
+        for row in in_force.values("neighbourhood__ward_id", "criteria_set_id").annotate(n=Count("id")).order_by():
+            sets.setdefault(row["neighbourhood__ward_id"], {})[str(row["criteria_set_id"])] = row["n"]
+        rows += [
+            WardRollup(
+                period=period,
+                ward_id=ward_id,
+                programme=programme,
+                units=row["units"],
+                on_time=row["on_time"],
+                late=row["late"],
+                returned=row["returned"],
+                approved=row["approved"],
+                complete=row["complete"],
+                sets=sets.get(ward_id, {}),
+            )
+            for ward_id, row in reporting.items()
+        ]
+    WardRollup.objects.bulk_create(rows, batch_size=5000)
+    in_force = figures.submissions_in_force(wards, period)  # every programme: criteria are counted per set
     criteria = (
         CriterionResult.objects.filter(submission__in=in_force.filter(counted_q()))
         .values("submission__ward_id", "submission__criteria_set_id", "criterion__number")
@@ -189,17 +200,22 @@ def reporting_row(row: dict) -> dict:
     }
 
 
-def reporting_by_ward(wards, period: Period) -> dict[int, dict]:
+def _rows(programme, **lookups):
+    """Rollup rows of `programme`. Without one, every programme's rows: right only where units follow a
+    single programme, so pages always name the programme they show (reports.selectors.programme_chosen)."""
+    rows = WardRollup.objects.filter(**lookups)
+    return rows if programme is None else rows.filter(programme=programme)
+
+
+def reporting_by_ward(wards, period: Period, programme=None) -> dict[int, dict]:
     """figures.reporting_by_ward, read from the rollups: per ward id with units in the period."""
-    rows = WardRollup.objects.filter(period=period, ward__in=wards).values(
-        "ward_id", "units", "on_time", "late", "returned", "approved", "complete"
-    )
+    rows = _rows(programme, period=period, ward__in=wards).values("ward_id").annotate(**_REPORTING_SUMS).order_by()
     return {row["ward_id"]: reporting_row(row) for row in rows}
 
 
-def reporting_by(wards, period: Period, key: str) -> dict:
+def reporting_by(wards, period: Period, key: str, programme=None) -> dict:
     """The reporting figures added up per value of `key` (a path from the ward, e.g. "ward__city_id")."""
-    rows = WardRollup.objects.filter(period=period, ward__in=wards).values(key).annotate(**_REPORTING_SUMS).order_by()
+    rows = _rows(programme, period=period, ward__in=wards).values(key).annotate(**_REPORTING_SUMS).order_by()
     return {row[key]: reporting_row(row) for row in rows}
 
 
@@ -232,10 +248,10 @@ def criteria_counts(wards, period: Period, criteria_set) -> dict[str, dict]:
     }
 
 
-def trend(wards, months) -> dict[int, dict]:
+def trend(wards, months, programme=None) -> dict[int, dict]:
     """figures.trend, read from the rollups: per period id, reported and complete."""
     rows = (
-        WardRollup.objects.filter(period__in=months, ward__in=wards)
+        _rows(programme, period__in=months, ward__in=wards)
         .values("period_id")
         .annotate(on_time=Sum("on_time"), late=Sum("late"), complete=Sum("complete"))
         .order_by()
@@ -247,18 +263,18 @@ def trend(wards, months) -> dict[int, dict]:
     }
 
 
-def set_counts(wards, period: Period) -> dict[int, int]:
+def set_counts(wards, period: Period, programme=None) -> dict[int, int]:
     """Submissions of the period's units per criteria set id, over `wards` (what figures.set_used counts)."""
     counts: dict[int, int] = {}
-    for sets in WardRollup.objects.filter(period=period, ward__in=wards).values_list("sets", flat=True):
+    for sets in _rows(programme, period=period, ward__in=wards).values_list("sets", flat=True):
         for set_id, n in (sets or {}).items():
             counts[int(set_id)] = counts.get(int(set_id), 0) + n
     return counts
 
 
-def set_used(wards, period: Period):
+def set_used(wards, period: Period, programme=None):
     """figures.set_used over the period's submissions of `wards`, from the rollups."""
-    return figures.set_from_counts(set_counts(wards, period), period.end)
+    return figures.set_from_counts(set_counts(wards, period, programme), period.end, programme)
 
 
 def gaps_by_ward(wards, period: Period, criteria_set) -> dict[int, dict[str, int]]:
@@ -330,37 +346,50 @@ def count_new_periods(periods: list[Period]) -> None:
         return
     ids = [p.pk for p in periods]
     marks = ", ".join(["%s"] * len(ids))
-    sql = f"""
-        INSERT INTO {WardRollup._meta.db_table}
-            (period_id, ward_id, units, on_time, late, returned, approved, complete, sets, refreshed_at)
-        SELECT p.id, n.ward_id, COUNT(*), 0, 0, 0, 0, 0, %s, %s
-        FROM {Period._meta.db_table} p
-        JOIN {Neighbourhood._meta.db_table} n
-          ON (n.valid_from IS NULL OR n.valid_from <= p."end") AND (n.valid_to IS NULL OR n.valid_to > p."end")
-        WHERE p.id IN ({marks})
-        GROUP BY p.id, n.ward_id
-        ON CONFLICT DO NOTHING"""
-    with connection.cursor() as cursor:  # one statement: atomic on its own
-        cursor.execute(sql, ["{}", timezone.now(), *ids])
+    for programme in programmes_counted():
+        kinds, params = "", []
+        if programme.unit_kinds:
+            kinds = f"AND n.kind IN ({', '.join(['%s'] * len(programme.unit_kinds))})"
+            params += list(programme.unit_kinds)
+        city = ""
+        if programme.city_id:
+            city = f"AND n.ward_id IN (SELECT id FROM {Ward._meta.db_table} WHERE city_id = %s)"
+            params.append(programme.city_id)
+        sql = f"""
+            INSERT INTO {WardRollup._meta.db_table}
+                (period_id, ward_id, programme_id, units, on_time, late, returned, approved, complete, sets,
+                 refreshed_at)
+            SELECT p.id, n.ward_id, %s, COUNT(*), 0, 0, 0, 0, 0, %s, %s
+            FROM {Period._meta.db_table} p
+            JOIN {Neighbourhood._meta.db_table} n
+              ON (n.valid_from IS NULL OR n.valid_from <= p."end") AND (n.valid_to IS NULL OR n.valid_to > p."end")
+            WHERE p.id IN ({marks}) {kinds} {city}
+            GROUP BY p.id, n.ward_id
+            ON CONFLICT DO NOTHING"""
+        with connection.cursor() as cursor:  # one statement a programme: each atomic on its own
+            cursor.execute(sql, [programme.pk, "{}", timezone.now(), *ids, *params])
 
 
 def _count_new_unit(unit: Neighbourhood) -> None:
     """A new unit has no report yet: it only adds one to the units of each period it exists on the last day
-    of (figures.units_in_force), whatever the number of periods: two or three queries, not a recount."""
+    of (figures.units_in_force) in each programme it follows, whatever the number of periods: a few queries a
+    programme, not a recount."""
     periods = Period.objects.all()
     if unit.valid_from is not None:
         periods = periods.filter(end__gte=unit.valid_from)
     if unit.valid_to is not None:
         periods = periods.filter(end__lt=unit.valid_to)
+    followed = [p for p in programmes_counted() if p.applies_to(unit) and p.city_id in (None, unit.ward.city_id)]
     with transaction.atomic():
         _lock([unit.ward_id])
-        counted = WardRollup.objects.filter(ward_id=unit.ward_id, period__in=periods)
-        have = set(counted.values_list("period_id", flat=True))
-        counted.update(units=F("units") + 1)
-        WardRollup.objects.bulk_create(
-            WardRollup(period_id=period_id, ward_id=unit.ward_id, units=1)
-            for period_id in periods.exclude(pk__in=have).values_list("pk", flat=True)
-        )
+        for programme in followed:
+            counted = WardRollup.objects.filter(ward_id=unit.ward_id, period__in=periods, programme=programme)
+            have = set(counted.values_list("period_id", flat=True))
+            counted.update(units=F("units") + 1)
+            WardRollup.objects.bulk_create(
+                WardRollup(period_id=period_id, ward_id=unit.ward_id, programme=programme, units=1)
+                for period_id in periods.exclude(pk__in=have).values_list("pk", flat=True)
+            )
 
 
 @receiver(units_changed, dispatch_uid="rollups_units_changed")
@@ -394,3 +423,11 @@ def _period_saved(sender, instance: Period, **kwargs) -> None:
     late; new dates change which units the period holds."""
     if _live() and not kwargs.get("raw"):
         rollups_refresh(instance)
+
+
+@receiver(post_save, sender=Programme, dispatch_uid="rollups_programme_saved")
+def _programme_saved(sender, instance: Programme, **kwargs) -> None:
+    """A programme created, or given other unit kinds, another province or another set, changes which units
+    each period holds in it: every period is counted again (rare: an administrator's change)."""
+    if _live() and not kwargs.get("raw") and instance.level == Level.NEIGHBOURHOOD:
+        rollups_refresh()

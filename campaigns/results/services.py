@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.criteria.evaluation import IndicatorKind, Rule, criterion_met, display
-from campaigns.criteria.models import CriteriaSet, Indicator, Level
+from campaigns.criteria.models import CriteriaSet, Indicator, Level, Programme
 from campaigns.results.forms import check_evidence
 from campaigns.results.models import CriterionResult, Evidence, Period, Result, Submission
 from campaigns.results.rollups import rollups_refresh
@@ -37,34 +37,67 @@ class ResultConflict(Exception):
         self.conflicts = conflicts
 
 
-def criteria_set_for(unit: Ward | Neighbourhood, period: Period) -> CriteriaSet | None:
+def programmes_for(unit: Ward | Neighbourhood) -> list[Programme]:
+    """The programmes with criteria the unit follows, the default one first (Programme.objects.followed_by)."""
+    return Programme.objects.followed_by(unit)
+
+
+def criteria_set_for(
+    unit: Ward | Neighbourhood, period: Period, programme: Programme | None = None
+) -> CriteriaSet | None:
+    """The version of the programme's criteria set in force at the period's end that applies to the unit.
+
+    Without a programme: the unit's default programme (the first it follows); a unit that follows none is
+    assessed against the latest set in force for its level that applies to it."""
     level = Level.NEIGHBOURHOOD if isinstance(unit, Neighbourhood) else Level.WARD
     candidates = CriteriaSet.objects.in_force(period.end, level).order_by("-effective_from", "-version")
+    if programme is None:
+        followed = programmes_for(unit)
+        programme = followed[0] if followed else None
+    if programme is not None:
+        candidates = candidates.filter(code__in=programme.set_codes())
     return next((s for s in candidates if s.applies_to(unit)), None)
 
 
-def submission_for(unit: Ward | Neighbourhood, period: Period, *, create: bool = True) -> Submission | None:
-    """The unit's submission for the period; None when no criteria set applies to the unit then.
+def submission_for(
+    unit: Ward | Neighbourhood, period: Period, *, programme: Programme | None = None, create: bool = True
+) -> Submission | None:
+    """The unit's submission for the period in `programme` (default: the unit's first programme); None when
+    no criteria set of the programme applies to the unit then.
 
     A new submission starts as a draft holding the year's yearly indicators already
     entered for the unit (a cultural house built in March is still there in April).
     With `create=False` a new one is returned unsaved, for showing an empty form.
     """
+    if programme is None:
+        followed = programmes_for(unit)
+        programme = followed[0] if followed else None
+    if programme is None:  # no programme names a set for the unit yet: the set in force makes its programme
+        legacy = criteria_set_for(unit, period)
+        if legacy is None:
+            return None
+        programme = Programme.objects.for_set(legacy)
     is_hood = isinstance(unit, Neighbourhood)
     lookup = (
-        {"period": period, "neighbourhood": unit}
+        {"period": period, "neighbourhood": unit, "programme": programme}
         if is_hood
-        else {"period": period, "ward": unit, "neighbourhood": None}
+        else {"period": period, "ward": unit, "neighbourhood": None, "programme": programme}
     )
     existing = Submission.objects.filter(**lookup).select_related("criteria_set", "period", "ward").first()
     if existing:
         return existing
-    criteria_set = criteria_set_for(unit, period)
+    criteria_set = criteria_set_for(unit, period, programme)
     if criteria_set is None:
         return None
     ward = unit.ward if is_hood else unit
     if not create:
-        return Submission(criteria_set=criteria_set, period=period, ward=ward, neighbourhood=unit if is_hood else None)
+        return Submission(
+            criteria_set=criteria_set,
+            programme=programme,
+            period=period,
+            ward=ward,
+            neighbourhood=unit if is_hood else None,
+        )
     with transaction.atomic():
         submission, created = Submission.objects.get_or_create(
             **lookup, defaults={"criteria_set": criteria_set, "ward": ward}
@@ -293,15 +326,17 @@ def submission_save(
     versions: dict[int, int | None],
     reason: str = "",
     uploads: dict[Indicator, list[UploadedFile]] | None = None,
+    programme: Programme | None = None,
 ) -> Submission:
-    """Save one unit's entry form for a period: its values and its new evidence files, all or nothing.
+    """Save one unit's entry form for a period in a programme (default: its first): its values and its new
+    evidence files, all or nothing.
 
     The submission is created on the first save (see submission_for). `values`, `versions` and
     `reason` are those of results_save; `uploads` the files attached to each indicator, already
     checked by check_evidence. Raises ResultConflict, saving nothing, as results_save does.
     """
     with transaction.atomic():
-        submission = submission_for(unit, period)
+        submission = submission_for(unit, period, programme=programme)
         results_save(submission=submission, user=user, values=values, versions=versions, reason=reason)
         for indicator, files in (uploads or {}).items():
             evidence_add(user=user, submission=submission, indicator=indicator, uploads=files)

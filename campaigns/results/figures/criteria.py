@@ -136,7 +136,7 @@ def gaps_from(by_ward: dict[int, dict[str, dict]]) -> dict[int, dict[str, int]]:
 # --- units meeting the standard over time --------------------------------------------------------------------
 
 
-def set_used(submissions: QuerySet, period_end: date) -> CriteriaSet | None:
+def set_used(submissions: QuerySet, period_end: date, programme=None) -> CriteriaSet | None:
     """The neighbourhood criteria set most of `submissions` were reported against (the newer version on a
     tie), else the one in force at `period_end`. Its code decides which criteria a report lists."""
     from campaigns.criteria.models import Level
@@ -150,15 +150,22 @@ def set_used(submissions: QuerySet, period_end: date) -> CriteriaSet | None:
     used = CriteriaSet.objects.filter(pk__in=most_used).first()  # one query
     if used:
         return used
-    return CriteriaSet.objects.in_force(period_end, Level.NEIGHBOURHOOD).order_by("-version").first()
+    in_force = CriteriaSet.objects.in_force(period_end, Level.NEIGHBOURHOOD)
+    if programme is not None:
+        in_force = in_force.filter(code__in=programme.set_codes())
+    return in_force.order_by("-version").first()
 
 
-def set_from_counts(counts: dict[int, int], period_end: date) -> CriteriaSet | None:
-    """set_used from submissions already counted per set id (the rollups): the same choice, the same ties."""
+def set_from_counts(counts: dict[int, int], period_end: date, programme=None) -> CriteriaSet | None:
+    """set_used from submissions already counted per set id (the rollups): the same choice, the same ties.
+    With nothing counted: the set in force (of `programme`'s track when given)."""
     from campaigns.criteria.models import Level
 
     counts = {set_id: n for set_id, n in counts.items() if n}
     if counts:
         sets = CriteriaSet.objects.filter(pk__in=counts)
         return max(sets, key=lambda s: (counts[s.pk], s.version, -s.pk))
-    return CriteriaSet.objects.in_force(period_end, Level.NEIGHBOURHOOD).order_by("-version").first()
+    in_force = CriteriaSet.objects.in_force(period_end, Level.NEIGHBOURHOOD)
+    if programme is not None:
+        in_force = in_force.filter(code__in=programme.set_codes())
+    return in_force.order_by("-version").first()

@@ -21,14 +21,29 @@ from wards.models import Neighbourhood
         "the day it ended."
     ),
 )
-def units_in_force(wards, period: Period) -> QuerySet:
-    reported = Submission.objects.filter(counted_q(), period=period).values("neighbourhood_id")
-    ended_within = Q(valid_to__gt=period.start, valid_to__lte=period.end, pk__in=reported)
-    return Neighbourhood.objects.filter(ward__in=wards).filter(exists_on(period.end) | ended_within)
+def units_in_force(wards, period: Period, programme=None) -> QuerySet:
+    """With a programme: only the units that follow it (its unit kinds, its province)."""
+    reported = Submission.objects.filter(counted_q(), period=period)
+    if programme is not None:
+        reported = reported.filter(programme=programme)
+    ended_within = Q(valid_to__gt=period.start, valid_to__lte=period.end, pk__in=reported.values("neighbourhood_id"))
+    units = Neighbourhood.objects.filter(ward__in=wards).filter(exists_on(period.end) | ended_within)
+    return _following(units, programme, "ward__city_id")
 
 
-def submissions_in_force(wards, period: Period) -> QuerySet:
-    """The submissions of the period's units (see units_in_force) for the period.
+def _following(units: QuerySet, programme, city_path: str) -> QuerySet:
+    """`units` narrowed to those following `programme` (Programme.applies_to and its province); all without."""
+    if programme is None:
+        return units
+    if programme.unit_kinds:
+        units = units.filter(kind__in=programme.unit_kinds)
+    if programme.city_id:
+        units = units.filter(**{city_path: programme.city_id})
+    return units
+
+
+def submissions_in_force(wards, period: Period, programme=None) -> QuerySet:
+    """The submissions of the period's units (see units_in_force) for the period, in `programme` if given.
 
     The same rule as units_in_force, written on the submission's own row (one join, no subquery): its
     unit exists on the period's last day, or ended within the period and this submission counts."""
@@ -38,7 +53,8 @@ def submissions_in_force(wards, period: Period) -> QuerySet:
         | Q(neighbourhood__valid_to__gt=period.end)
         | (Q(neighbourhood__valid_to__gt=period.start) & counted_q())
     )
-    return Submission.objects.filter(unit_from, unit_to, period=period, neighbourhood__ward__in=wards)
+    submissions = Submission.objects.filter(unit_from, unit_to, period=period, neighbourhood__ward__in=wards)
+    return submissions if programme is None else submissions.filter(programme=programme)
 
 
 def year_end(year: int) -> date | None:
@@ -82,12 +98,13 @@ def _late(period: Period) -> Q:
         "was returned and awaits correction. On time + late + not reported = units."
     ),
 )
-def reporting_by_ward(wards, period: Period) -> dict[int, dict]:
-    """Per ward id: units, reported, on time, late, not reported, returned, approved, complete."""
-    units = dict(units_in_force(wards, period).values_list("ward_id").annotate(n=Count("id")).order_by())
+def reporting_by_ward(wards, period: Period, programme=None) -> dict[int, dict]:
+    """Per ward id: units, reported, on time, late, not reported, returned, approved, complete; in `programme`
+    when given (its units and their reports in it)."""
+    units = dict(units_in_force(wards, period, programme).values_list("ward_id").annotate(n=Count("id")).order_by())
     counts = {
         row["neighbourhood__ward_id"]: row
-        for row in submissions_in_force(wards, period)
+        for row in submissions_in_force(wards, period, programme)
         .values("neighbourhood__ward_id")
         .annotate(
             on_time=Count("id", filter=_on_time(period)),
@@ -138,11 +155,14 @@ def unit_status(sub_status: str | None, submitted_at, period: Period) -> str:
         "Approved: units whose report the ward leader approved."
     ),
 )
-def unit_rows(wards, period: Period) -> list[dict]:
-    """Every unit of the period with its report: state, when it was sent, criteria met, what it lacks."""
+def unit_rows(wards, period: Period, programme=None) -> list[dict]:
+    """Every unit of the period with its report: state, when it was sent, criteria met, what it lacks; in
+    `programme` when given."""
     sub = Submission.objects.filter(period=period, neighbourhood=OuterRef("pk"))
+    if programme is not None:
+        sub = sub.filter(programme=programme)
     rows = (
-        units_in_force(wards, period)
+        units_in_force(wards, period, programme)
         .annotate(
             sub_status=Subquery(sub.values("status")[:1]),
             sub_at=Subquery(sub.values("submitted_at")[:1]),

@@ -6,11 +6,14 @@ final button approves. After either action the person is back on the grid (send)
 kept in the session for that one page (`refusals_shown`) and listed there.
 """
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -36,7 +39,7 @@ def bulk_submit(request, code: str, period_pk: int):
     """Send the ticked neighbourhoods of the period to the ward leader; back to the grid with the outcome."""
     ward, period = _ward_and_period(request, code, period_pk)
     scope.require_edit(request.user, ward)
-    back = redirect("campaigns:owed", code=ward.code, period_pk=period.pk)
+    back = redirect(reverse("campaigns:owed", args=[ward.code, period.pk]) + _programme_query(request))
     ids = bulk.selected_ids(request.POST.getlist(FIELD))
     if not ids:
         messages.warning(request, _("Tick the neighbourhoods to send first."))
@@ -93,6 +96,12 @@ def bulk_approve(request, code: str, period_pk: int):
         )
     _remember(request, APPROVE, ward, period, outcome)
     return back
+
+
+def _programme_query(request: HttpRequest) -> str:
+    """Back to the grid of the programme the units were ticked in."""
+    code = request.GET.get("programme")
+    return f"?{urlencode({'programme': code})}" if code else ""
 
 
 def _remember(request: HttpRequest, action: str, ward: Ward, period: Period, outcome: bulk.BulkOutcome) -> None:

@@ -3,6 +3,7 @@
 import csv
 import dataclasses
 from collections import defaultdict
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from campaigns.criteria.evaluation import shortfall
-from campaigns.criteria.models import Indicator
-from campaigns.results import bulk, periods, services
+from campaigns.criteria.models import Indicator, Level, Programme
+from campaigns.results import bulk, periods, programmes, services
 from campaigns.results.forms import ReopenForm, ResultsForm, ReturnForm, check_evidence
 from campaigns.results.models import CriterionResult, Evidence, Period, Result, Submission
 from campaigns.results.views import bulk as bulk_views
@@ -39,16 +40,22 @@ def owed(request, code: str, period_pk: int | None = None):
     """The "this period" grid: the ward's neighbourhoods × criteria, each with its state."""
     ward = get_ward_for_user(request.user, code)
     period = _period(period_pk)
+    every = programmes.programmes_of_ward(ward, level=None)  # one query for both levels
+    programme_list = [p for p in every if p.level == Level.NEIGHBOURHOOD]
+    programme = programmes.chosen(request, programme_list)
     hoods = list(ward.neighbourhoods.current(period.end).order_by("search_key"))
+    if programme is not None:  # the units following it
+        hoods = [hood for hood in hoods if programme.applies_to(hood)]
+    own = Submission.objects.filter(period=period, ward=ward, neighbourhood__isnull=False)
     submissions = {
         s.neighbourhood_id: s
-        for s in bulk.with_fill(Submission.objects.filter(period=period, ward=ward)).prefetch_related(
+        for s in bulk.with_fill(own if programme is None else own.filter(programme=programme)).prefetch_related(
             Prefetch(
                 "criterion_results", queryset=CriterionResult.objects.only("submission_id", "criterion_id", "is_met")
             )
         )
     }
-    criteria_set = services.criteria_set_for(hoods[0], period) if hoods else None
+    criteria_set = services.criteria_set_for(hoods[0], period, programme) if hoods else None
     criteria = list(criteria_set.criteria.all()) if criteria_set else []
     can_edit = scope.can_edit_ward(request.user, ward)
     # What staff can tick to send at once, and how many indicators each still lacks (bulk.submit_plan).
@@ -72,7 +79,9 @@ def owed(request, code: str, period_pk: int | None = None):
             "rows": rows,
             "criteria": criteria,
             "criteria_set": criteria_set,
-            "ward_submission": submissions.get(None),
+            "programmes": programme_list,
+            "programme": programme,
+            "ward_programmes": _ward_programmes(ward, period, [p for p in every if p.level == Level.WARD]),
             "counts": dict(counts),
             "months": Period.objects.filter(kind=Period.Kind.MONTH, start__lte=period.end).order_by("-start")[:13],
             "can_edit": can_edit,
@@ -81,6 +90,17 @@ def owed(request, code: str, period_pk: int | None = None):
             "bulk_outcome": bulk_views.refusals_shown(request, bulk_views.SUBMIT, ward, period),
         },
     )
+
+
+def _ward_programmes(ward: Ward, period: Period, ward_level: list[Programme]) -> list[dict]:
+    """The ward's own programmes (of `ward_level`, those that fit it) with its submission in each for the
+    period: one query."""
+    own = [p for p in ward_level if p.applies_to(ward)]
+    subs = {
+        s.programme_id: s
+        for s in Submission.objects.filter(period=period, ward=ward, neighbourhood__isnull=True, programme__in=own)
+    }
+    return [{"programme": p, "submission": subs.get(p.pk)} for p in own]
 
 
 def _entry_unit(request, period: Period, code: str | None, hood_pk: int | None):
@@ -126,6 +146,8 @@ class _Entry:
     results: dict[int, Result]
     editable: bool
     profile: Profile | None
+    programmes: list[Programme] = dataclasses.field(default_factory=list)  # those the unit follows
+    programme: Programme | None = None  # the one shown
     conflicts: dict[int, services.Conflict] = dataclasses.field(default_factory=dict)
 
     def form(self, data=None) -> ResultsForm:
@@ -157,6 +179,7 @@ def entry(request, period_pk: int, code: str | None = None, hood_pk: int | None 
             versions=form.versions(),
             reason=form.cleaned_data["reason"],
             uploads=_uploads(request, page.indicators),
+            programme=page.programme,
         )
     except services.ResultConflict as exc:
         return _entry_page(request, page, _conflict_form(request, page, exc.conflicts))
@@ -170,9 +193,14 @@ def entry(request, period_pk: int, code: str | None = None, hood_pk: int | None 
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, _("Results of %(unit)s sent to the ward leader.") % {"unit": page.unit})
-            return redirect("campaigns:owed", code=page.ward.code, period_pk=page.period.pk)
+            return redirect(reverse("campaigns:owed", args=[page.ward.code, page.period.pk]) + _programme_query(page))
     messages.success(request, _("Results of %(unit)s saved.") % {"unit": page.unit})
-    return redirect(request.path)
+    return redirect(request.path + _programme_query(page))
+
+
+def _programme_query(page: "_Entry") -> str:
+    """`?programme=<code>` to come back to the same programme's page; nothing for a unit following one."""
+    return f"?{urlencode({programmes.PARAM: page.programme.code})}" if len(page.programmes) > 1 else ""
 
 
 def _entry_of(request, period_pk: int, code: str | None, hood_pk: int | None) -> _Entry:
@@ -180,7 +208,9 @@ def _entry_of(request, period_pk: int, code: str | None, hood_pk: int | None) ->
     period = _period(period_pk)
     unit, ward = _entry_unit(request, period, code, hood_pk)
     can_edit = scope.can_edit_ward(request.user, ward)
-    submission = services.submission_for(unit, period, create=False)
+    followed = services.programmes_for(unit)
+    programme = programmes.chosen(request, followed) if followed else None
+    submission = services.submission_for(unit, period, programme=programme, create=False)
     if submission is None:
         raise Http404(_("No criteria set applies to this unit in this period."))
     if request.method == "POST" and not can_edit:
@@ -191,7 +221,7 @@ def _entry_of(request, period_pk: int, code: str | None, hood_pk: int | None) ->
         i for c in submission.criteria_set.criteria.prefetch_related("indicators") for i in c.indicators.all()
     ]
     profile = services.unit_profile(submission)
-    return _Entry(unit, ward, period, submission, indicators, results, editable, profile)
+    return _Entry(unit, ward, period, submission, indicators, results, editable, profile, followed, programme)
 
 
 def _conflict_form(request, page: _Entry, conflicts: list[services.Conflict]) -> ResultsForm:
@@ -201,7 +231,7 @@ def _conflict_form(request, page: _Entry, conflicts: list[services.Conflict]) ->
     for c in conflicts:
         data[f"ver_{c.indicator.pk}"] = c.theirs.version
     # A submission created by this request was rolled back with the conflict.
-    page.submission = services.submission_for(page.unit, page.period, create=False)
+    page.submission = services.submission_for(page.unit, page.period, programme=page.programme, create=False)
     page.results = _results_of(page.submission)
     form = page.form(data)
     form.is_valid()
@@ -236,7 +266,29 @@ def _entry_page(request, page: _Entry, form: ResultsForm):
             "evidence": evidence,
             "can_review": scope.can_review_ward(request.user, ward),
             "history": HistoryEntry.objects.for_object(submission)[:20] if submission.pk else [],
+            "programmes": page.programmes,
+            "programme": page.programme,
+            "other_versions": _other_versions(submission),
         },
+    )
+
+
+def _other_versions(submission: Submission) -> list[Submission]:
+    """The unit's other reports of the year in the same programme entered against another version of its set:
+    a unit that moved to a new version mid-year is shown with both, each as it was assessed then."""
+    if not submission.pk and submission.criteria_set_id is None:
+        return []
+    return list(
+        Submission.objects.filter(
+            programme_id=submission.programme_id,
+            ward_id=submission.ward_id,
+            neighbourhood_id=submission.neighbourhood_id,
+            period__year=submission.period.year,
+            period__kind=submission.period.kind,
+        )
+        .exclude(criteria_set_id=submission.criteria_set_id)
+        .select_related("criteria_set", "period")
+        .order_by("period__start")
     )
 
 
@@ -266,14 +318,19 @@ def _uploads(request, indicators) -> dict[Indicator, list]:
 
 def _submission_for_user(user, pk: int) -> Submission:
     return get_object_or_404(
-        Submission.objects.visible_to(user).select_related("ward", "neighbourhood", "period"), pk=pk
+        Submission.objects.visible_to(user).select_related("ward", "neighbourhood", "period", "programme"), pk=pk
     )
 
 
 def _back(submission: Submission) -> str:
+    """The submission's entry page, in its programme (named when the unit follows several)."""
+    several = len(services.programmes_for(submission.unit)) > 1
+    query = f"?{urlencode({programmes.PARAM: submission.programme.code})}" if several else ""
     if submission.neighbourhood_id:
-        return reverse("campaigns:entry-neighbourhood", args=[submission.period_id, submission.neighbourhood_id])
-    return reverse("campaigns:entry-ward", args=[submission.period_id, submission.ward.code])
+        path = reverse("campaigns:entry-neighbourhood", args=[submission.period_id, submission.neighbourhood_id])
+    else:
+        path = reverse("campaigns:entry-ward", args=[submission.period_id, submission.ward.code])
+    return path + query
 
 
 @login_required
@@ -314,8 +371,8 @@ def review(request, code: str, period_pk: int | None = None):
     period = _period(period_pk)
     submissions = list(
         Submission.objects.filter(ward=ward, period=period)
-        .select_related("neighbourhood", "submitted_by")
-        .order_by("status", "neighbourhood__search_key")
+        .select_related("neighbourhood", "submitted_by", "programme")
+        .order_by("status", "programme__order", "programme_id", "neighbourhood__search_key")
     )
     can_review = scope.can_review_ward(request.user, ward)
     return render(
@@ -326,6 +383,7 @@ def review(request, code: str, period_pk: int | None = None):
             "period": period,
             "submissions": submissions,
             "waiting": sum(1 for s in submissions if s.status == Submission.Status.SUBMITTED),
+            "several_programmes": len({s.programme_id for s in submissions}) > 1,
             "can_review": can_review,
             "bulk_outcome": bulk_views.refusals_shown(request, bulk_views.APPROVE, ward, period)
             if can_review

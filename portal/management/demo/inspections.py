@@ -20,29 +20,10 @@ from campaigns.movement.inspections import registrations, rounds, scoring
 from campaigns.movement.inspections.models import InspectionRound, Registration, Score, Visit
 from campaigns.movement.inspections.units import Unit
 from campaigns.results.models import Submission, counted_q
+from portal.management.demo import programmes as demo_programmes
 from wards.models import Ward
 
 WARD_CODE = "14797"  # Hạc Thành
-BASIS = (
-    "Quyết định 09/2019/QĐ-UBND của UBND tỉnh Thanh Hóa "
-    "(tiêu chí và trình tự, thủ tục xét công nhận danh hiệu kiểu mẫu)"
-)
-PROGRAMMES = [
-    {
-        "code": "pho-thon-kieu-mau",
-        "name": "Phố, thôn kiểu mẫu",
-        "title": "Phố, thôn kiểu mẫu",
-        "level": "neighbourhood",
-        "criteria_code": "thon-tdp-van-hoa",  # the neighbourhood set the results demo loads (NĐ 86/2023)
-    },
-    {
-        "code": "phuong-kieu-mau",
-        "name": "Phường kiểu mẫu",
-        "title": "Phường kiểu mẫu",
-        "level": "ward",
-        "criteria_code": "",
-    },
-]
 PLEDGE = (
     "Tổ dân phố cam kết thực hiện đầy đủ các tiêu chí phố, thôn kiểu mẫu năm {year}: giữ gìn vệ sinh môi trường, "
     "100% hộ ký cam kết xây dựng gia đình văn hóa, không có tệ nạn xã hội."
@@ -131,12 +112,8 @@ def _score(*, user, visit: Visit, conclusion: str, differ: bool, fail: bool, con
 
 
 def _programmes() -> dict[str, Programme]:
-    out = {}
-    for spec in PROGRAMMES:
-        out[spec["code"]], _ = Programme.objects.get_or_create(
-            code=spec["code"], defaults={**spec, "rhythm": "yearly", "term_years": 1, "basis": BASIS, "is_active": True}
-        )
-    return out
+    """The demo's programmes (portal.management.demo.programmes), made with the results."""
+    return demo_programmes.load()
 
 
 def _register(programme, ward, hoods, year, user, registered_on: date) -> int:

@@ -15,6 +15,7 @@ from campaigns.criteria.loading import criteria_set_load_file
 from campaigns.criteria.management.commands.load_criteria import SHIPPED
 from campaigns.results import periods, services
 from campaigns.results.models import Period, Result, Submission
+from portal.management.demo import programmes as demo_programmes
 from portal.models import history_record
 from wards.models import Membership, Ward
 
@@ -49,6 +50,7 @@ def load(today: date | None = None) -> int:
     """Load the shipped criteria sets and every month's results since January of last year (last year's annual
     report, titles and plan rest on them); returns how many submissions were added."""
     today = today or date.today()
+    demo_programmes.load()  # before the sets, so that each set finds its programme
     for path in sorted(SHIPPED.glob("*.yaml")):
         criteria_set_load_file(path)
     for year in range(today.year - 1, today.year + 1):
@@ -69,26 +71,44 @@ def load(today: date | None = None) -> int:
         }
         author = staff.get(ward.code)
         reviewer = leaders.get(ward.code) or author
+        followed = {unit.pk if unit is not ward else "ward": _entered(ward, unit) for unit in units}
         for age, period in enumerate(reversed(months)):  # oldest first
             progress = age / max(1, len(months) - 1)
             for unit in units:
                 key = "ward" if unit is ward else unit.pk
-                if _has_submission(ward, unit, period):
-                    continue
-                # One generator per unit and month: reloading gives the same values and skips the same units.
-                rng = random.Random(f"{ward.code}:{key}:{period.year}-{period.number}")
-                is_current = period.pk == current.pk
-                if is_current and rng.random() < 0.3:
-                    continue  # not started yet this month
-                submission = services.submission_for(unit, period)
-                if submission is None:
-                    continue
-                _fill(submission, ward, rng, chance=min(0.99, strength[key] + 0.25 * progress), author=author)
-                when = _sent_at(period, rng)
-                status, reason = _status(rng, is_current, age, len(months))
-                _send(submission, status, reason, when=when, author=author, reviewer=reviewer)
-                added += 1
+                for programme in followed[key]:
+                    if _has_submission(ward, unit, period, programme):
+                        continue
+                    # One generator per unit, programme and month: a reload gives the same values and skips the
+                    # same units. The first programme keeps the seed it had before programmes were side by side.
+                    tag = "" if programme is followed[key][0] else f":{programme.code}"
+                    rng = random.Random(f"{ward.code}:{key}:{period.year}-{period.number}{tag}")
+                    is_current = period.pk == current.pk
+                    if is_current and rng.random() < 0.3:
+                        continue  # not started yet this month
+                    submission = services.submission_for(unit, period, programme=programme)
+                    if submission is None:
+                        continue
+                    chance = min(0.99, strength[key] + 0.25 * progress) - (0.1 if tag else 0)  # kiểu mẫu asks more
+                    _fill(submission, ward, rng, chance=chance, author=author)
+                    when = _sent_at(period, rng)
+                    status, reason = _status(rng, is_current, age, len(months))
+                    _send(submission, status, reason, when=when, author=author, reviewer=reviewer)
+                    added += 1
     return added
+
+
+# Wards whose neighbourhoods enter results in the programmes after their first (Thanh Hóa's "Phố, thôn kiểu mẫu"
+# on top of văn hóa): two, so the city dashboard compares wards in it; the province's other wards follow it too
+# and show as not reported yet.
+SECOND_PROGRAMME_WARDS = ("14797", "16417")  # Hạc Thành, Đông Quang
+
+
+def _entered(ward: Ward, unit) -> list:
+    """The programmes the demo enters results in for `unit`: the first it follows, and in
+    SECOND_PROGRAMME_WARDS every one."""
+    followed = services.programmes_for(unit)
+    return followed if ward.code in SECOND_PROGRAMME_WARDS else followed[:1]
 
 
 def _members_by_ward(role: str) -> dict:
@@ -96,11 +116,13 @@ def _members_by_ward(role: str) -> dict:
     return {m.ward.code: m.user for m in Membership.objects.filter(role=role).select_related("user", "ward")}
 
 
-def _has_submission(ward: Ward, unit, period: Period) -> bool:
-    """Whether the unit (the ward itself or one of its neighbourhoods) already has a submission for the period."""
+def _has_submission(ward: Ward, unit, period: Period, programme) -> bool:
+    """Whether the unit (the ward itself or one of its neighbourhoods) already has a submission for the period
+    in the programme."""
+    own = Submission.objects.filter(period=period, programme=programme)
     if unit is not ward:
-        return Submission.objects.filter(period=period, neighbourhood=unit).exists()
-    return Submission.objects.filter(period=period, ward=ward, neighbourhood__isnull=True).exists()
+        return own.filter(neighbourhood=unit).exists()
+    return own.filter(ward=ward, neighbourhood__isnull=True).exists()
 
 
 def _fill(submission: Submission, ward: Ward, rng: random.Random, *, chance: float, author) -> None:

@@ -32,7 +32,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from campaigns.criteria.evaluation import Comparator, IndicatorKind, Rule, criterion_met
-from campaigns.criteria.models import CriteriaSet, Criterion, Indicator, Level
+from campaigns.criteria.models import CriteriaSet, Criterion, Indicator, Level, Programme
 from campaigns.results import rollups
 from campaigns.results.models import (
     CriterionResult,
@@ -574,6 +574,7 @@ class Command(BaseCommand):
         return plan
 
     def _month(self, period: Period, criteria_set, hoods, quality, plan, rng, write) -> dict:
+        programme_id = Programme.objects.for_set(criteria_set).pk
         now = timezone.now()
         submitted_at = timezone.make_aware(datetime.combine(period.end + timedelta(days=2), clock(9)))
         reviewed_at = submitted_at + timedelta(days=2)
@@ -620,6 +621,7 @@ class Command(BaseCommand):
             submissions.append(
                 Submission(
                     criteria_set=criteria_set,
+                    programme_id=programme_id,
                     period=period,
                     ward_id=ward_id,
                     neighbourhood_id=hood_id,

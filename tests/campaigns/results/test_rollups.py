@@ -1,4 +1,4 @@
-"""Rollups stay equal to a recount from the results, whatever happens to them.
+"""Rollups stay equal to a recount from the results, whatever happens to them, in every programme.
 
 The recount here is written independently of campaigns.results.figures: plain Python over the rows
 (units, submissions, criterion results), following the figures' definitions in words. A state machine
@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
 from campaigns.criteria.loading import criteria_set_load
-from campaigns.criteria.models import CriteriaSet, Indicator
+from campaigns.criteria.models import CriteriaSet, Indicator, Programme
 from campaigns.criteria.services import criteria_set_new_version
 from campaigns.results import figures, rollups
 from campaigns.results.models import (
@@ -96,43 +96,57 @@ def _unit_in_period(hood: Neighbourhood, period: Period, counted: bool) -> bool:
     return period.start < hood.valid_to <= period.end and counted
 
 
+def _follows(hood: Neighbourhood, programme: Programme) -> bool:
+    """A programme's units: its kinds (none: every kind) in its province (none: every province)."""
+    kinds_fit = not programme.unit_kinds or hood.kind in programme.unit_kinds
+    return kinds_fit and programme.city_id in (None, hood.ward.city_id)
+
+
 def recount() -> tuple[dict, dict]:
-    """({(period, ward): reporting figures}, {(period, ward, set, number): (met, assessed)}) from the rows."""
-    subs = {(s.period_id, s.neighbourhood_id): s for s in Submission.objects.filter(neighbourhood__isnull=False)}
+    """({(period, ward, programme): reporting figures}, {(period, ward, set, number): (met, assessed)}) from
+    the rows: each unit counted in every neighbourhood programme it follows, with its report in that one."""
+    subs = {
+        (s.period_id, s.neighbourhood_id, s.programme_id): s
+        for s in Submission.objects.filter(neighbourhood__isnull=False)
+    }
     outcomes: dict[int, list] = {}
     for cr in CriterionResult.objects.select_related("criterion"):
         outcomes.setdefault(cr.submission_id, []).append(cr)
     wards_out, criteria_out = {}, {}
-    for period in Period.objects.all():
-        for hood in Neighbourhood.objects.all():
-            sub = subs.get((period.pk, hood.pk))
-            counted = sub is not None and sub.status in COUNTED_STATUSES
-            if not _unit_in_period(hood, period, counted):
-                continue
-            row = wards_out.setdefault(
-                (period.pk, hood.ward_id),
-                {"units": 0, "on_time": 0, "late": 0, "returned": 0, "approved": 0, "complete": 0},
-            )
-            row["units"] += 1
-            if sub is None:
-                continue
-            row["returned"] += sub.status == Submission.Status.RETURNED
-            row["approved"] += sub.status == Submission.Status.APPROVED
-            if not counted:
-                continue
-            late = sub.submitted_at is not None and sub.submitted_at >= _deadline_end(period)
-            row["late" if late else "on_time"] += 1
-            row["complete"] += sub.is_complete
-            for cr in outcomes.get(sub.pk, []):
-                key = (period.pk, hood.ward_id, sub.criteria_set_id, str(cr.criterion.number))
-                met, assessed = criteria_out.get(key, (0, 0))
-                criteria_out[key] = (met + cr.is_met, assessed + 1)
+    programmes = list(Programme.objects.filter(level="neighbourhood").exclude(criteria_code=""))
+    hoods = list(Neighbourhood.objects.select_related("ward"))
+    units = [(hood, programme) for hood in hoods for programme in programmes if _follows(hood, programme)]
+    for period, (hood, programme) in ((period, unit) for period in Period.objects.all() for unit in units):
+        sub = subs.get((period.pk, hood.pk, programme.pk))
+        counted = sub is not None and sub.status in COUNTED_STATUSES
+        if not _unit_in_period(hood, period, counted):
+            continue
+        row = wards_out.setdefault(
+            (period.pk, hood.ward_id, programme.pk),
+            {"units": 0, "on_time": 0, "late": 0, "returned": 0, "approved": 0, "complete": 0},
+        )
+        row["units"] += 1
+        if sub is None:
+            continue
+        row["returned"] += sub.status == Submission.Status.RETURNED
+        row["approved"] += sub.status == Submission.Status.APPROVED
+        if not counted:
+            continue
+        late = sub.submitted_at is not None and sub.submitted_at >= _deadline_end(period)
+        row["late" if late else "on_time"] += 1
+        row["complete"] += sub.is_complete
+        for cr in outcomes.get(sub.pk, []):
+            key = (period.pk, hood.ward_id, sub.criteria_set_id, str(cr.criterion.number))
+            met, assessed = criteria_out.get(key, (0, 0))
+            criteria_out[key] = (met + cr.is_met, assessed + 1)
     return wards_out, criteria_out
 
 
 def stored() -> tuple[dict, dict]:
     keys = ("units", "on_time", "late", "returned", "approved", "complete")
-    wards_out = {(r.period_id, r.ward_id): {k: getattr(r, k) for k in keys} for r in WardRollup.objects.all()}
+    wards_out = {
+        (r.period_id, r.ward_id, r.programme_id): {k: getattr(r, k) for k in keys} for r in WardRollup.objects.all()
+    }
     criteria_out = {
         (r.period_id, r.ward_id, r.criteria_set_id, r.number): (r.met, r.assessed)
         for r in CriterionRollup.objects.all()
@@ -156,7 +170,9 @@ def world(db):
         yield _world()
 
 
-def _world() -> dict:
+def _world(two_programmes: bool = False) -> dict:
+    """Two wards of three units over three months. With `two_programmes`, a second programme beside the first
+    (a copy of the set under another code) followed only by tổ dân phố, and each ward gets a phố too."""
     criteria_set, _ = criteria_set_load(SMALL_SET)
     periods = [
         Period.objects.create(
@@ -173,11 +189,17 @@ def _world() -> dict:
     wards = [WardFactory(city=city, kind=Ward.Kind.WARD) for _ in range(2)]
     hoods = [NeighbourhoodFactory(ward=w) for w in wards for _ in range(3)]
     admin = UserFactory(username="quantri-test", is_superuser=True)
+    if two_programmes:
+        criteria_set_load({**SMALL_SET, "code": "rollup-test-2", "name": "Bộ tiêu chí thử 2"})
+        second = Programme.objects.get(criteria_code="rollup-test-2")
+        second.unit_kinds = [Neighbourhood.Kind.RESIDENTIAL_GROUP]
+        second.save()
+        hoods += [NeighbourhoodFactory(ward=w, kind=Neighbourhood.Kind.STREET) for w in wards]
     return {"set": criteria_set, "periods": periods, "wards": wards, "hoods": hoods, "admin": admin}
 
 
-def enter(world, hood, period, met: bool):
-    submission = submission_for(hood, period)
+def enter(world, hood, period, met: bool, programme=None):
+    submission = submission_for(hood, period, programme=programme)
     indicators = Indicator.objects.filter(criterion__criteria_set=submission.criteria_set)
     current = {r.indicator_id: r.version for r in submission.results.all()}
     values = {
@@ -312,7 +334,7 @@ class RollupMachine(RuleBasedStateMachine):
         self._travel.start()
         self._atomic = transaction.atomic()
         self._atomic.__enter__()
-        self.world = _world()
+        self.world = _world(two_programmes=True)
         self.new_version_made = False
 
     def teardown(self):
@@ -335,12 +357,14 @@ class RollupMachine(RuleBasedStateMachine):
         )
         return self._pick(candidates, index)
 
-    @rule(unit=st.integers(0, 20), period=st.integers(0, 2), met=st.booleans())
-    def enter_results(self, unit, period, met):
+    @rule(unit=st.integers(0, 20), period=st.integers(0, 2), met=st.booleans(), second=st.booleans())
+    def enter_results(self, unit, period, met, second):
         hood = self._pick(self._live_hoods(), unit)
-        submission = submission_for(hood, self.world["periods"][period])
+        followed = Programme.objects.followed_by(hood)
+        programme = followed[-1] if second else followed[0]  # a phố follows only the first
+        submission = submission_for(hood, self.world["periods"][period], programme=programme)
         if submission.status in (Submission.Status.DRAFT, Submission.Status.RETURNED):
-            enter(self.world, hood, self.world["periods"][period], met)
+            enter(self.world, hood, self.world["periods"][period], met, programme)
 
     @rule(index=st.integers(0, 20))
     def submit(self, index):

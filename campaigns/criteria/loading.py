@@ -1,63 +1,40 @@
-"""Criteria sets from YAML files (campaigns/criteria/sets/*.yaml). New versions: campaigns.criteria.services."""
+"""Criteria sets from YAML files (campaigns/criteria/sets/*.yaml). New versions: campaigns.criteria.services.
+
+The format is documented by campaigns/criteria/sets/schema.json and checked by
+campaigns.criteria.validation.set_problems, the one validation: nothing is written while it lists a mistake.
+"""
 
 import hashlib
 import json
-from decimal import Decimal
 
-import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from campaigns.criteria.evaluation import Comparator, IndicatorKind, Rule
-from campaigns.criteria.models import CriteriaSet, Criterion, Indicator, Level
+from campaigns.criteria.evaluation import Comparator, Rule
+from campaigns.criteria.models import CriteriaSet, Criterion, Indicator, Programme
+from campaigns.criteria.validation import as_date, as_number, as_version, earlier_set, parse_yaml, set_problems
 from portal.vietnamese import nfc
+from wards.models import City
 
 
 def _hash(data: dict) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def _choice(value, choices, what, where: str):
-    if value not in choices.values:
-        raise ValidationError(
-            _("%(where)s: “%(value)s” is not a valid %(what)s.") % {"where": where, "value": value, "what": what}
-        )
-    return value
-
-
-def _check_rule(rule: str, criterion: dict, where: str) -> None:
-    """k of n needs a k the criterion can reach; a points total needs the points to reach.
-
-    Without them the criterion would be met by anything (points) or need every indicator (k of n).
-    """
-    count = len(criterion.get("indicators") or [])
-    k = criterion.get("k")
-    if rule == Rule.K_OF_N and not (isinstance(k, int) and not isinstance(k, bool) and 1 <= k <= count):
-        raise ValidationError(
-            _("%(where)s: the rule “k_of_n” needs k, a whole number from 1 to %(count)s.")
-            % {"where": where, "count": count}
-        )
-    if rule == Rule.POINTS and criterion.get("min_points") is None:
-        raise ValidationError(_("%(where)s: the rule “points” needs min_points.") % {"where": where})
-
-
-def _earlier_set(code: str, loading_code: str, loading_version: int) -> CriteriaSet | None:
-    """The latest version of `code`; of the set being loaded itself, only a version before it."""
-    candidates = CriteriaSet.objects.filter(code=code)
-    if code == loading_code:
-        candidates = candidates.filter(version__lt=loading_version)
-    return candidates.order_by("-version").first()
-
-
 def criteria_set_load(data: dict) -> tuple[CriteriaSet, str]:
     """Create or update a set from parsed YAML. Returns the set and "created", "updated" or "unchanged".
 
-    A set that already has results is never rewritten: a changed file must carry a new version.
+    Every mistake in the data is listed first (set_problems): with any, it raises ValidationError holding
+    them all and writes nothing. A set that already has results is never rewritten: a changed file must
+    carry a new version.
     """
+    problems = set_problems(data)
+    if problems:
+        raise ValidationError([str(problem) for problem in problems])
     digest = _hash(data)
-    code, version = data["code"], int(data.get("version", 1))
+    code, version = data["code"].strip(), as_version(data.get("version", 1))
     with transaction.atomic():
         existing = CriteriaSet.objects.filter(code=code, version=version).first()
         if existing and existing.content_hash == digest:
@@ -77,83 +54,118 @@ def criteria_set_load(data: dict) -> tuple[CriteriaSet, str]:
             existing.criteria.all().delete()
             criteria_set, outcome = existing, "updated"
         else:
-            criteria_set, outcome = CriteriaSet.objects.create(code=code, version=version, **fields), "created"
+            criteria_set, outcome = CriteriaSet(code=code, version=version, **fields), "created"
+            criteria_set._province_set = bool(data.get("province"))  # its programme: _programme_for
+            criteria_set.save()
         if fields.get("replaces") is not None:  # the replaced set ends where this one begins
             CriteriaSet.objects.filter(pk=fields["replaces"].pk).filter(
                 Q(effective_to__isnull=True) | Q(effective_to__gt=fields["effective_from"])
             ).update(effective_to=fields["effective_from"])
-        for c_order, c in enumerate(data.get("criteria", []), start=1):
-            _criterion_create(criteria_set, c, c_order, code)
+        for c_order, c in enumerate(_criteria(data, fields.get("extends")), start=1):
+            _criterion_create(criteria_set, c, c_order)
+        if outcome == "created":
+            _programme_for(criteria_set, data.get("province"))
         return criteria_set, outcome
+
+
+def _programme_for(criteria_set: CriteriaSet, province) -> None:
+    """A province's set (`province`: its official code) is followed by that province's units only: its
+    programme is made for the province, or not at all while the province is not in the portal (an
+    administrator then says who follows it). Other sets have theirs made when saved (models._set_programme)."""
+    if not province or Programme.objects.filter(criteria_code=criteria_set.code).exists():
+        return
+    city = City.objects.filter(code=str(province).strip()).first()
+    if city is not None:
+        Programme.objects.create(
+            code=criteria_set.code[:60],
+            name=criteria_set.name[:200],
+            title=criteria_set.name[:200],
+            level=criteria_set.level,
+            criteria_code=criteria_set.code,
+            basis=criteria_set.document_number[:300],
+            city=city,
+        )
+
+
+def _criteria(data: dict, parent: CriteriaSet | None) -> list[dict]:
+    """The criteria a set is made of: its own; for a set that extends another, the parent's as the set tightens
+    and adds to them (campaigns.criteria.extension, each carrying the decision it comes from)."""
+    if parent is not None:
+        try:
+            from campaigns.criteria.extension import merged_criteria
+        except ImportError:
+            merged_criteria = None
+        if merged_criteria is not None:
+            return merged_criteria(data, parent)[0]
+    return data.get("criteria") or []
 
 
 def _set_fields(data: dict, code: str, version: int, digest: str) -> dict:
     """The set's own fields as the file gives them (the sets it replaces and extends looked up)."""
-    document = data.get("document", {})
+    document = data["document"]
     fields = {
         "name": nfc(data["name"]),
-        "level": _choice(data["level"], Level, CriteriaSet._meta.get_field("level").verbose_name, code),
-        "unit_kinds": list(data.get("unit_kinds", [])),
-        "document_number": document.get("number", ""),
-        "document_date": document.get("date"),
-        "issuer": nfc(document.get("issuer", "")),
-        "effective_from": data["effective_from"],
-        "effective_to": data.get("effective_to"),
+        "level": data["level"],
+        "unit_kinds": list(data.get("unit_kinds") or []),
+        "document_number": nfc(str(document["number"])),
+        "document_date": as_date(document.get("date")),
+        "issuer": nfc(document.get("issuer") or ""),
+        "effective_from": as_date(data["effective_from"]),
+        "effective_to": as_date(data.get("effective_to")),
         "source": (data.get("source") or "").strip(),
         "content_hash": digest,
     }
     if data.get("replaces"):
-        fields["replaces"] = _earlier_set(data["replaces"], code, version)
+        fields["replaces"] = earlier_set(data["replaces"].strip(), code, version)
     if data.get("extends"):
-        fields["extends"] = _earlier_set(data["extends"], code, version)
+        fields["extends"] = earlier_set(data["extends"].strip(), code, version)
     return fields
 
 
-def _criterion_create(criteria_set: CriteriaSet, c: dict, order: int, code: str) -> Criterion:
-    """One criterion of the file with its indicators, in the file's order."""
-    where = f"{code} {_('criterion')} {c['number']}"
-    rule = _choice(c.get("rule", Rule.ALL), Rule, Criterion._meta.get_field("rule").verbose_name, where)
-    _check_rule(rule, c, where)
+def _criterion_create(criteria_set: CriteriaSet, c: dict, order: int) -> Criterion:
+    """One criterion of a checked set with its indicators, in the file's order."""
     criterion = Criterion.objects.create(
         criteria_set=criteria_set,
-        number=str(c["number"]),
+        number=str(c["number"]).strip(),
         name=nfc(c["name"]),
-        short_name=nfc(c.get("short", "")),
-        group=nfc(c.get("group", "")),
+        short_name=nfc(c.get("short") or ""),
+        group=nfc(c.get("group") or ""),
         order=order,
-        rule=rule,
+        rule=c.get("rule") or Rule.ALL,
         k=c.get("k"),
-        min_points=c.get("min_points"),
+        min_points=as_number(c.get("min_points")),
+        decision=nfc(c.get("decision") or ""),
     )
-    for i_order, i in enumerate(c.get("indicators", []), start=1):
-        _indicator_create(criterion, i, i_order, code)
+    for i_order, i in enumerate(c.get("indicators") or [], start=1):
+        _indicator_create(criterion, i, i_order)
     return criterion
 
 
-def _indicator_create(criterion: Criterion, i: dict, order: int, code: str) -> Indicator:
-    where = f"{code} {i['code']}"
-
-    def choice(key: str, choices, default):
-        return _choice(i.get(key, default), choices, Indicator._meta.get_field(key).verbose_name, where)
-
+def _indicator_create(criterion: Criterion, i: dict, order: int) -> Indicator:
+    zones = i.get("zones") or {}
     return Indicator.objects.create(
         criterion=criterion,
-        code=str(i["code"]),
+        code=str(i["code"]).strip(),
         name=nfc(i["name"]),
-        kind=_choice(i["kind"], IndicatorKind, Indicator._meta.get_field("kind").verbose_name, where),
-        unit=i.get("unit", ""),
-        comparator=choice("comparator", Comparator, Comparator.GTE),
-        threshold=None if i.get("threshold") is None else Decimal(str(i["threshold"])),
-        zone_thresholds={k: str(v) for k, v in (i.get("zones") or {}).items()},
+        kind=i["kind"],
+        unit=i.get("unit") or "",
+        comparator=i.get("comparator") or Comparator.GTE,
+        threshold=as_number(i.get("threshold")),
+        zone_thresholds={zone: str(as_number(value)) for zone, value in zones.items()},
         threshold_is_example=bool(i.get("example", False)),
-        max_points=i.get("max_points"),
-        frequency=choice("frequency", Indicator.Frequency, Indicator.Frequency.MONTHLY),
-        source=choice("source", Indicator.Source, ""),
-        bounded_by=choice("bounded_by", Indicator.Bound, ""),
+        max_points=as_number(i.get("max_points")),
+        frequency=i.get("frequency") or Indicator.Frequency.MONTHLY,
+        source=i.get("source") or "",
+        bounded_by=i.get("bounded_by") or "",
         order=order,
+        decision=nfc(i.get("decision") or ""),
     )
 
 
 def criteria_set_load_file(path) -> tuple[CriteriaSet, str]:
+    """Load a set from its YAML file; a syntax error is reported with its line and column."""
     with open(path, encoding="utf-8") as f:
-        return criteria_set_load(yaml.safe_load(f))
+        data, problems = parse_yaml(f.read())
+    if problems:
+        raise ValidationError([str(problem) for problem in problems])
+    return criteria_set_load(data)

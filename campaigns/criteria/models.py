@@ -304,6 +304,7 @@ class Programme(models.Model):
 @receiver(post_save, sender=CriteriaSet, dispatch_uid="criteria_set_programme")
 def _set_programme(sender, instance: CriteriaSet, created: bool, raw: bool = False, **kwargs) -> None:
     """Every set is a programme's track: a set whose code no programme names makes its own (national, for every
-    unit kind, named after the set), which administrators may then narrow to a province or to unit kinds."""
-    if created and not raw:
+    unit kind, named after the set), which administrators may then narrow to a province or to unit kinds. A
+    set loaded from a file naming its province (campaigns.criteria.loading) is left to the loader."""
+    if created and not raw and not getattr(instance, "_province_set", False):
         Programme.objects.for_set(instance)

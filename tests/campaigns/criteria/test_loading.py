@@ -78,11 +78,11 @@ def _with_results(criteria_set: CriteriaSet, hood) -> Result:
 # --- the command ---------------------------------------------------------------
 
 
-def test_load_criteria_loads_both_shipped_sets():
+def test_load_criteria_loads_the_shipped_sets():
     out = StringIO()
     call_command("load_criteria", stdout=out)
     lines = out.getvalue().splitlines()
-    assert len(lines) == 2
+    assert len(lines) == 3  # văn hóa, đô thị văn minh, and Thanh Hóa's kiểu mẫu on top of văn hóa
     assert all(line.strip().startswith("created:") for line in lines)
 
     thon = CriteriaSet.objects.get(code="thon-tdp-van-hoa", version=1)
@@ -121,14 +121,14 @@ def test_load_criteria_twice_changes_nothing():
     out = StringIO()
     call_command("load_criteria", stdout=out)
     lines = out.getvalue().splitlines()
-    assert len(lines) == 2 and all(line.strip().startswith("unchanged:") for line in lines)
+    assert len(lines) == 3 and all(line.strip().startswith("unchanged:") for line in lines)
     after = (
         set(CriteriaSet.objects.values_list("pk", "content_hash")),
         set(Criterion.objects.values_list("pk")),
         set(Indicator.objects.values_list("pk")),
     )
     assert after == before
-    assert CriteriaSet.objects.count() == 2
+    assert CriteriaSet.objects.count() == 3
 
 
 def test_load_criteria_reports_a_bad_file_with_its_name(tmp_path):
@@ -189,7 +189,7 @@ def test_a_changed_file_is_refused_once_the_set_has_results(hood_a):
         (("criteria", 1), "rule", "most", "II"),
         (("criteria", 0, "indicators", 0), "frequency", "weekly", "I.1"),
         (("criteria", 0, "indicators", 1), "source", "poverty", "I.2"),
-        ((), "level", "province", "thon-tdp-van-hoa"),
+        ((), "level", "province", "level"),
     ],
 )
 def test_a_bad_choice_is_reported_clearly_and_nothing_is_loaded(where, field, bad, named):
@@ -224,7 +224,7 @@ def test_a_rule_without_its_numbers_is_refused(settings_, complaint):
     with translation.override("en"), pytest.raises(ValidationError) as error:
         criteria_set_load(data)
     message = " ".join(error.value.messages)
-    assert complaint in message and "criterion II" in message
+    assert complaint in message and "Criterion II" in message
     assert not CriteriaSet.objects.exists()
 
 
@@ -403,3 +403,30 @@ def test_a_yaml_round_trip_gives_the_same_set():
     criteria_set_load_file(QD04)
     data = yaml.safe_load(yaml.safe_dump(copy.deepcopy(_data(QD04)), allow_unicode=True))
     assert criteria_set_load(data)[1] == "unchanged"
+
+
+KIEU_MAU = CRITERIA / "thanh-hoa-pho-thon-kieu-mau.yaml"
+
+
+def test_a_province_set_is_followed_only_in_its_province():
+    from campaigns.criteria.models import Programme
+    from tests.factories import CityFactory
+
+    thanh_hoa = CityFactory(code="38", name="Thanh Hóa")
+    criteria_set_load_file(ND86)
+    criteria_set_load_file(KIEU_MAU)
+    programme = Programme.objects.get(criteria_code="thanh-hoa-pho-thon-kieu-mau")
+    assert programme.city == thanh_hoa
+    inside = NeighbourhoodFactory(ward=WardFactory(city=thanh_hoa))
+    outside = NeighbourhoodFactory(ward=WardFactory(city=CityFactory(code="01")))
+    assert [p.criteria_code for p in services.programmes_for(inside)] == ["thon-tdp-van-hoa", programme.code]
+    assert [p.criteria_code for p in services.programmes_for(outside)] == ["thon-tdp-van-hoa"]
+
+
+def test_a_province_set_of_a_province_not_in_the_portal_is_followed_nowhere():
+    from campaigns.criteria.models import Programme
+
+    criteria_set_load_file(ND86)
+    criteria_set_load_file(KIEU_MAU)
+    assert not Programme.objects.filter(criteria_code="thanh-hoa-pho-thon-kieu-mau").exists()
+    assert Programme.objects.filter(criteria_code="thon-tdp-van-hoa").exists()

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from campaigns.criteria.evaluation import IndicatorKind, display
+from campaigns.criteria.extension import loosens
 from campaigns.criteria.forms import IndicatorThresholdForm, NewVersionForm
 from campaigns.criteria.models import CriteriaSet, Indicator, Level
 from campaigns.criteria.services import criteria_set_new_version, indicator_threshold_change
@@ -104,16 +105,7 @@ def _detail(request, criteria_set: CriteriaSet, form: NewVersionForm | None = No
         )
     criteria = list(criteria_set.criteria.prefetch_related("indicators"))
     indicators = {i.pk: i for c in criteria for i in c.indicators.all()}
-    rows = [
-        {
-            "criterion": criterion,
-            "indicators": [
-                {"indicator": i, "threshold": threshold_text(i, i.threshold), "zones": _zone_rows(i)}
-                for i in criterion.indicators.all()
-            ],
-        }
-        for criterion in criteria
-    ]
+    rows = _criteria_rows(criteria_set, criteria)
     kinds = dict((Ward.Kind if criteria_set.level == Level.WARD else Neighbourhood.Kind).choices)
     history = list(
         HistoryEntry.objects.filter(
@@ -141,7 +133,52 @@ def _detail(request, criteria_set: CriteriaSet, form: NewVersionForm | None = No
             "is_admin": is_admin,
             "form": form,
             "history": history,
+            # Where each criterion and indicator comes from: said on a set made of more than its own decision.
+            "shows_decisions": criteria_set.extends_id is not None
+            or any(c.decision for c in criteria)
+            or any(i.decision for i in indicators.values()),
+            "example_count": sum(item["indicator"].threshold_is_example for row in rows for item in row["indicators"]),
         },
+    )
+
+
+def _criteria_rows(criteria_set: CriteriaSet, criteria: list) -> list[dict]:
+    """Each criterion with its indicators as the page shows them: thresholds, zones, the decision each comes
+    from (blank in the database: the set's own), and, in a set extending another, the parent's threshold an
+    indicator tightens (one query for the parent's indicators, whatever the number of criteria)."""
+    own, frame, parent = criteria_set.document_number, criteria_set.extends, {}
+    if frame is not None:
+        parent = {i.code: i for i in Indicator.objects.filter(criterion__criteria_set_id=criteria_set.extends_id)}
+    rows = []
+    for criterion in criteria:
+        items = []
+        for i in criterion.indicators.all():
+            item = {
+                "indicator": i,
+                "threshold": threshold_text(i, i.threshold),
+                "zones": _zone_rows(i),
+                "decision": i.decision or own,  # blank: the set's own decision, even in a criterion it took
+                "tightened": None,
+            }
+            before = parent.get(i.code)
+            if before is not None and not i.decision and _tightened(before, i):
+                item["tightened"] = {
+                    "threshold": threshold_text(before, before.threshold),
+                    "zones": _zone_rows(before),
+                    "decision": before.decision or frame.document_number,
+                }
+            items.append(item)
+        rows.append({"criterion": criterion, "decision": criterion.decision or own, "indicators": items})
+    return rows
+
+
+def _tightened(before: Indicator, after: Indicator) -> bool:
+    """Whether an indicator's thresholds differ from those of the frame's indicator it overrides, and none is
+    looser (the loader refuses a looser one; a threshold edited since is not called tightened)."""
+    zones = set(before.zone_thresholds or {}) | set(after.zone_thresholds or {})
+    pairs = [(before.threshold, after.threshold)] + [(before.threshold_for(z), after.threshold_for(z)) for z in zones]
+    return any(old != new for old, new in pairs) and not any(
+        loosens(after.kind, after.comparator, old, new) for old, new in pairs
     )
 
 

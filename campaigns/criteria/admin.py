@@ -149,6 +149,6 @@ class IndicatorAdmin(_LockedPage, admin.ModelAdmin):
 
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "level", "rhythm", "title", "term_years", "criteria_code", "is_active"]
-    list_filter = ["level", "rhythm", "is_active"]
+    list_display = ["name", "code", "level", "city", "unit_kinds", "order", "criteria_code", "term_years", "is_active"]
+    list_filter = ["level", "rhythm", "is_active", "city"]
     search_fields = ["name", "code", "title"]

@@ -133,7 +133,9 @@ def test_each_programme_has_its_own_report_for_the_same_unit_and_month(kieu_mau,
 # --- the rollups, per programme ---------------------------------------------------------------------------------
 
 
-def test_rollups_count_each_programme_s_own_units_and_reports(kieu_mau, van_hoa, hood_a, street, ward_a, period, staff_a):
+def test_rollups_count_each_programme_s_own_units_and_reports(
+    kieu_mau, van_hoa, hood_a, street, ward_a, period, staff_a
+):
     submission = services.submission_for(hood_a, period, programme=kieu_mau)
     services.submission_submit(submission=submission, user=staff_a)
     for programme in (van_hoa, kieu_mau):
@@ -185,9 +187,7 @@ def test_the_entry_page_switches_programme_and_saves_in_the_one_shown(kieu_mau, 
     assert "Tổ dân phố kiểu mẫu (thử)" in page and 'aria-current="page"' in page
     assert "Thôn, tổ dân phố văn hóa" in page
     ind = _km_indicators(kieu_mau)
-    response = client.post(
-        entry_url(period, hood_a, kieu_mau), {f"v_{ind['1.1'].pk}": "75", f"v_{ind['2.1'].pk}": "1"}
-    )
+    response = client.post(entry_url(period, hood_a, kieu_mau), {f"v_{ind['1.1'].pk}": "75", f"v_{ind['2.1'].pk}": "1"})
     assert response.status_code == 302 and response["Location"] == entry_url(period, hood_a, kieu_mau)
     saved = Submission.objects.get(neighbourhood=hood_a, period=period, programme=kieu_mau)
     assert saved.is_complete

@@ -280,6 +280,8 @@ class ExcelPreview(models.Model):
     token = models.CharField(max_length=64, unique=True)
     ward = models.ForeignKey(Ward, on_delete=models.CASCADE, related_name="+")
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
+    # The programme whose reports the file fills (None: the first the ward's units follow).
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     filename = models.CharField(max_length=255)
     file = models.FileField(upload_to=excel_preview_path, max_length=300)

@@ -36,5 +36,6 @@ REQUIRED = ("unit", "code", "value")
 MAX_COL = 30  # columns looked at for the header
 
 # The template records the ward and period it was made for in the workbook's keywords.
-ORIGIN_KEYWORDS = "kieumau:{ward}:{period}"
-ORIGIN = re.compile(r"^kieumau:(?P<ward>[^:]+):(?P<period>\d+)$")
+# The template's ward, period and programme (its code; files made before programmes have none).
+ORIGIN_KEYWORDS = "kieumau:{ward}:{period}:{programme}"
+ORIGIN = re.compile(r"^kieumau:(?P<ward>[^:]+):(?P<period>\d+)(?::(?P<programme>[-a-zA-Z0-9_]*))?$")

@@ -126,6 +126,7 @@ class UploadResult:
     stale: bool = False  # the changes are not those the confirmed page showed; nothing was saved
     # Where the template says it was made for (ward code, period id), and the column labels found.
     origin: tuple[str, int] | None = field(default=None, repr=False)
+    origin_programme: str | None = field(default=None, repr=False)  # the programme code the file was made for
     labels: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property

@@ -35,7 +35,7 @@ class PreviewUnavailable(Exception):
 
 
 def preview_keep(
-    *, user, ward: Ward, period: Period, filename: str, content: bytes, result: UploadResult
+    *, user, ward: Ward, period: Period, filename: str, content: bytes, result: UploadResult, programme=None
 ) -> ExcelPreview:
     """Keep a checked upload until it is confirmed; it replaces the user's earlier one for the ward and period."""
     now = timezone.now()
@@ -47,6 +47,7 @@ def preview_keep(
         token=secrets.token_urlsafe(32),
         ward=ward,
         period=period,
+        programme=programme,
         user=user,
         filename=safe_name(filename, max_length=200),
         sha256=hashlib.sha256(content).hexdigest(),
@@ -82,6 +83,7 @@ def preview_confirm(*, user, preview: ExcelPreview, digest: str) -> UploadResult
         content=content,
         base=preview.base,
         digest=digest,
+        programme=preview.programme,
     )
     if result.needs_review:
         ExcelPreview.objects.filter(pk=preview.pk).update(base=result.base)

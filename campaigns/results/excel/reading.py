@@ -33,6 +33,7 @@ def read_upload(content: bytes, result: UploadResult) -> Rows | None:
             match = ORIGIN.match(book.keywords)
             if match:
                 result.origin = (match["ward"], int(match["period"]))
+                result.origin_programme = match["programme"] or None
             return _rows_under_header(book.rows(sheet, max_rows=MAX_ROWS + 1, max_col=MAX_COL), result)
     except spreadsheets.TooManyRows:
         result.error(None, "", _too_many())

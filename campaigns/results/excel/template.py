@@ -5,7 +5,7 @@ import io
 from django.utils import translation
 
 from campaigns.criteria.evaluation import Comparator, IndicatorKind, display
-from campaigns.criteria.models import Indicator
+from campaigns.criteria.models import Indicator, Programme
 from campaigns.results.excel.layout import (
     COL_CODE,
     COL_NOTE,
@@ -22,6 +22,7 @@ from campaigns.results.excel.layout import (
 )
 from campaigns.results.excel.units import units_of
 from campaigns.results.models import Period, Result
+from campaigns.results.programmes import programmes_of_ward
 from portal.spreadsheets import write_text
 from wards.models import Ward
 
@@ -60,8 +61,9 @@ def _put_text(cell, text: str | None) -> None:
         write_text(cell, text)
 
 
-def template_build(*, ward: Ward, period: Period) -> bytes:
-    """The workbook staff fill in: one row per current neighbourhood and entered indicator."""
+def template_build(*, ward: Ward, period: Period, programme: Programme | None = None) -> bytes:
+    """The workbook staff fill in: one row per current neighbourhood and entered indicator of `programme`
+    (default: the first the ward's units follow)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -83,7 +85,8 @@ def template_build(*, ward: Ward, period: Period) -> bytes:
     sheet.add_data_validation(yes_no)
 
     row = 1
-    for unit in units_of(ward, period):
+    programme = programme or next(iter(programmes_of_ward(ward)), None)
+    for unit in units_of(ward, period, programme):
         for indicator in unit.indicators:
             if indicator.source:
                 continue  # computed from the yearly profile, never entered
@@ -110,8 +113,10 @@ def template_build(*, ward: Ward, period: Period) -> bytes:
         sheet.auto_filter.ref = f"A1:G{row}"
 
     _guide(book.create_sheet(GUIDE_SHEET), ward, period)
-    book.properties.title = f"Kết quả {ward.code} {period}"
-    book.properties.keywords = ORIGIN_KEYWORDS.format(ward=ward.code, period=period.pk)
+    book.properties.title = f"Kết quả {ward.code} {period}" + (f" · {programme.name}" if programme else "")
+    book.properties.keywords = ORIGIN_KEYWORDS.format(
+        ward=ward.code, period=period.pk, programme=programme.code if programme else ""
+    )
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -3,9 +3,10 @@
 from collections import defaultdict
 from dataclasses import dataclass
 
-from campaigns.criteria.models import Indicator
+from campaigns.criteria.models import Indicator, Programme
 from campaigns.results import services
 from campaigns.results.models import Period, Result, Submission
+from campaigns.results.programmes import programmes_of_ward
 from wards.models import Neighbourhood, Ward
 
 
@@ -17,16 +18,22 @@ class Unit:
     results: dict[int, Result]  # by indicator id; carried-over yearly values for an unsaved submission
 
 
-def units_of(ward: Ward, period: Period) -> list[Unit]:
-    """The ward's current neighbourhoods that have a criteria set in the period, with what is saved.
+def units_of(ward: Ward, period: Period, programme: Programme | None = None) -> list[Unit]:
+    """The ward's current neighbourhoods that have a criteria set in the period, with what is saved, in
+    `programme` (default: the first the ward's units follow).
 
     The set is the submission's when one exists (results belong to it), otherwise
     `services.criteria_set_for`. A few queries whatever the number of units.
     """
     hoods = list(ward.neighbourhoods.current(period.end).order_by("search_key"))
+    if programme is None:
+        programme = next(iter(programmes_of_ward(ward)), None)
+    if programme is not None:
+        hoods = [hood for hood in hoods if programme.applies_to(hood)]
+    own = Submission.objects.filter(period=period, neighbourhood__in=hoods)
     existing = {
         s.neighbourhood_id: s
-        for s in Submission.objects.filter(period=period, neighbourhood__in=hoods).select_related(
+        for s in (own if programme is None else own.filter(programme=programme)).select_related(
             "criteria_set", "period", "ward"
         )
     }
@@ -36,11 +43,13 @@ def units_of(ward: Ward, period: Period) -> list[Unit]:
         submission = existing.get(hood.pk)
         if submission is None:
             if hood.kind not in sets_by_kind:
-                sets_by_kind[hood.kind] = services.criteria_set_for(hood, period)
+                sets_by_kind[hood.kind] = services.criteria_set_for(hood, period, programme)
             criteria_set = sets_by_kind[hood.kind]
             if criteria_set is None:
                 continue
-            submission = Submission(criteria_set=criteria_set, period=period, ward=ward, neighbourhood=hood)
+            submission = Submission(
+                criteria_set=criteria_set, programme=programme, period=period, ward=ward, neighbourhood=hood
+            )
         pairs.append((hood, submission))
     set_ids = {s.criteria_set_id for _h, s in pairs}
     indicators = defaultdict(list)

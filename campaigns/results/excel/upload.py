@@ -7,12 +7,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from campaigns.criteria.models import Programme
 from campaigns.results import rollups, services
 from campaigns.results.excel.outcome import UploadResult, UploadRow
 from campaigns.results.excel.reading import not_xlsx, read_upload
 from campaigns.results.excel.rows import RowContext, check_row
 from campaigns.results.excel.units import Unit, units_of
 from campaigns.results.models import Period
+from campaigns.results.programmes import programmes_of_ward
 from portal import scope
 from portal.uploads import UploadRule, check_content, safe_name
 from wards.models import Ward
@@ -28,8 +30,11 @@ def upload_rule() -> UploadRule:
     )
 
 
-def upload_check(*, user, ward: Ward, period: Period, filename: str, content: bytes) -> UploadResult:
-    """Read and check a whole file against what is saved now. Writes nothing.
+def upload_check(
+    *, user, ward: Ward, period: Period, filename: str, content: bytes, programme: Programme | None = None
+) -> UploadResult:
+    """Read and check a whole file against what is saved now, in `programme` (default: the first the ward's
+    units follow). Writes nothing.
 
     Raises PermissionDenied when the user may not change the ward's results.
     """
@@ -47,8 +52,11 @@ def upload_check(*, user, ward: Ward, period: Period, filename: str, content: by
     if not rows:
         result.error(None, "", _("The file has no rows under the header."))
         return result
+    programme = programme or next(iter(programmes_of_ward(ward)), None)
+    if _of_another_programme(result, programme):
+        return result
     _warn_of_another_period(result, ward, period)
-    units = {u.neighbourhood.pk: u for u in units_of(ward, period)}
+    units = {u.neighbourhood.pk: u for u in units_of(ward, period, programme)}
     # Units of the ward without a criteria set in the period, to say so rather than "unknown".
     others = {h.pk: h for h in ward.neighbourhoods.current(period.end) if h.pk not in units}
     context = RowContext(result, units, others)
@@ -66,6 +74,25 @@ def upload_check(*, user, ward: Ward, period: Period, filename: str, content: by
     _check_editable(result, period, units)
     result.errors.sort(key=lambda e: e.row or 0)
     return result
+
+
+def _of_another_programme(result: UploadResult, programme: Programme | None) -> bool:
+    """A file made for another programme would put its values in this one's reports (the kiểu mẫu set repeats
+    the văn hóa codes): refused, saying where it belongs."""
+    if not result.origin_programme or programme is None or result.origin_programme == programme.code:
+        return False
+    other = Programme.objects.filter(code=result.origin_programme).first()
+    name = other.name if other else result.origin_programme
+    result.error(
+        None,
+        "",
+        _(
+            "This file was downloaded for the programme “%(file_programme)s”; upload it on that programme's "
+            "page, or download the template of “%(programme)s”."
+        )
+        % {"file_programme": name, "programme": programme.name},
+    )
+    return True
 
 
 def _warn_of_another_period(result: UploadResult, ward: Ward, period: Period) -> None:
@@ -108,6 +135,7 @@ def upload_apply(
     content: bytes,
     base: dict[str, list] | None = None,
     digest: str | None = None,
+    programme: Programme | None = None,
 ) -> UploadResult:
     """Check the file again and save every change in one transaction, or nothing.
 
@@ -124,7 +152,10 @@ def upload_apply(
     reason = _("Imported from the Excel file “%(name)s”.") % {"name": safe_name(filename, max_length=120)}
     with transaction.atomic():
         Ward.objects.select_for_update(no_key=True).get(pk=ward.pk)
-        result = upload_check(user=user, ward=ward, period=period, filename=filename, content=content)
+        programme = programme or next(iter(programmes_of_ward(ward)), None)
+        result = upload_check(
+            user=user, ward=ward, period=period, filename=filename, content=content, programme=programme
+        )
         if not result.ok or not result.changes:
             return result
         if base is not None:
@@ -134,7 +165,7 @@ def upload_apply(
             return result
         try:
             with rollups.refresh_once():  # a savepoint; the ward's rollups counted once, at its end
-                result.saved = _save(result.changes, user=user, period=period, reason=reason)
+                result.saved = _save(result.changes, user=user, period=period, reason=reason, programme=programme)
         except services.ResultConflict:
             result.error(
                 None,
@@ -149,14 +180,14 @@ def upload_apply(
     return result
 
 
-def _save(changes: list[UploadRow], *, user, period: Period, reason: str) -> int:
+def _save(changes: list[UploadRow], *, user, period: Period, reason: str, programme: Programme | None) -> int:
     """Save the changes unit by unit, each result against its current version; how many were written."""
     by_unit = defaultdict(list)
     for row in changes:
         by_unit[row.neighbourhood.pk].append(row)
     saved = 0
     for rows in by_unit.values():
-        submission = services.submission_for(rows[0].neighbourhood, period)
+        submission = services.submission_for(rows[0].neighbourhood, period, programme=programme)
         current = {r.indicator_id: r for r in submission.results.all()}
         values, versions = {}, {}
         for row in rows:

@@ -11,16 +11,19 @@ leader in one action (views.bulk.bulk_submit), for which the session keeps their
 until that page is shown once.
 """
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from campaigns.results import bulk, excel
+from campaigns.results import bulk, excel, programmes
 from campaigns.results.excel.previews import MAX_PENDING
 from campaigns.results.models import ExcelPreview, Period, Submission
 from campaigns.results.views.bulk import FIELD
@@ -51,6 +54,11 @@ def _ward_and_period(request, code: str, period_pk: int):
     return ward, get_object_or_404(Period, pk=period_pk)
 
 
+def _programme(request, ward):
+    """The neighbourhood programme the file is for (`?programme=`; default the first): 404 for one not run here."""
+    return programmes.chosen(request, programmes.programmes_of_ward(ward))
+
+
 def _period_slug(period: Period) -> str:
     if period.kind == Period.Kind.MONTH:
         return f"{period.year}-{period.number:02d}"
@@ -66,7 +74,7 @@ def _period_slug(period: Period) -> str:
 def excel_template(request, code: str, period_pk: int):
     """The workbook of a ward's neighbourhoods and indicators for a period, current values filled in."""
     ward, period = _ward_and_period(request, code, period_pk)
-    content = excel.template_build(ward=ward, period=period)
+    content = excel.template_build(ward=ward, period=period, programme=_programme(request, ward))
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="ket-qua-{ward.code}-{_period_slug(period)}.xlsx"'
     response["Cache-Control"] = "private, no-store"
@@ -110,7 +118,17 @@ def excel_upload(request, code: str, period_pk: int):
     """GET: the upload form. POST a file: its errors, or a preview of the changes. POST `token`: save them."""
     ward, period = _ward_and_period(request, code, period_pk)
     request.session.pop(OLD_SESSION_KEY, None)
-    context = {"ward": ward, "period": period, "form": ExcelUploadForm(), "result": None, "token": None, "shown": SHOWN}
+    programme = _programme(request, ward)
+    context = {
+        "ward": ward,
+        "period": period,
+        "programme": programme,
+        "several_programmes": len(programmes.programmes_of_ward(ward)) > 1,
+        "form": ExcelUploadForm(),
+        "result": None,
+        "token": None,
+        "shown": SHOWN,
+    }
     if request.method == "POST" and "token" in request.POST:
         return _confirm(request, context)
     if request.method == "POST":
@@ -155,7 +173,10 @@ def _check(request, upload, context: dict) -> None:
     """Check an uploaded file; keep it for confirmation when it changes something and has no error."""
     ward, period = context["ward"], context["period"]
     content = upload.read()
-    result = excel.upload_check(user=request.user, ward=ward, period=period, filename=upload.name, content=content)
+    programme = context["programme"]
+    result = excel.upload_check(
+        user=request.user, ward=ward, period=period, filename=upload.name, content=content, programme=programme
+    )
     context.update(result=result, filename=upload.name)
     if not result.ok:
         _error_message(request, result)
@@ -163,7 +184,13 @@ def _check(request, upload, context: dict) -> None:
         messages.info(request, _("The file matches what is saved; there is nothing to change."))
     else:
         preview = excel.preview_keep(
-            user=request.user, ward=ward, period=period, filename=upload.name, content=content, result=result
+            user=request.user,
+            ward=ward,
+            period=period,
+            filename=upload.name,
+            content=content,
+            result=result,
+            programme=programme,
         )
         _remember(request, preview.token)
         context["token"] = preview.token
@@ -222,7 +249,10 @@ def _confirm(request, context: dict):
             "period": period.pk,
             "units": sorted({row.neighbourhood.pk for row in result.changes}),
         }
-        return redirect("campaigns:excel-upload", code=ward.code, period_pk=period.pk)
+        back = reverse("campaigns:excel-upload", args=[ward.code, period.pk])
+        if context["several_programmes"]:
+            back += f"?{urlencode({programmes.PARAM: context['programme'].code})}"
+        return redirect(back)
     return render(request, PAGE, context)
 
 

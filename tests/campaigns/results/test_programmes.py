@@ -4,6 +4,7 @@ Two neighbourhood programmes over the same units: the national văn hóa set (N�
 province set ("kiểu mẫu", only in the test province, only for tổ dân phố). Dates pinned to 20/11/2026.
 """
 
+import io
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -17,7 +18,7 @@ from django.urls import reverse
 
 from campaigns.criteria.loading import criteria_set_load, criteria_set_load_file
 from campaigns.criteria.models import Indicator, Programme
-from campaigns.results import figures, rollups, services
+from campaigns.results import excel, figures, rollups, services
 from campaigns.results.models import Period, Submission, WardRollup
 from campaigns.results.periods import periods_ensure
 from tests.factories import CityFactory, NeighbourhoodFactory, WardFactory
@@ -237,3 +238,57 @@ def test_the_unit_page_shows_each_programme_it_follows(kieu_mau, van_hoa, hood_a
     page = _client(staff_a).get(reverse("wards:neighbourhood-detail", args=[hood_a.pk])).content.decode()
     assert page.count('data-testid="programme-gaps"') == 2
     assert f'data-programme="{kieu_mau.code}"' in page and f'data-programme="{van_hoa.code}"' in page
+
+
+# --- Excel, per programme ---------------------------------------------------------------------------------------
+
+
+def _fill(content: bytes, values: dict[tuple[int, str], object]) -> bytes:
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(content))
+    sheet = book["Kết quả"]
+    for row in sheet.iter_rows(min_row=2):
+        key = (row[0].value, row[2].value)
+        if key in values:
+            row[5].value = values[key]
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_the_excel_template_of_a_programme_holds_its_units_and_indicators(kieu_mau, hood_a, street, ward_a, period):
+    from openpyxl import load_workbook
+
+    content = excel.template_build(ward=ward_a, period=period, programme=kieu_mau)
+    rows = list(load_workbook(io.BytesIO(content))["Kết quả"].iter_rows(min_row=2, values_only=True))
+    assert {r[0] for r in rows} == {hood_a.pk}  # the phố does not follow it
+    assert {r[2] for r in rows} == {"1.1", "2.1"}
+
+
+def test_an_excel_file_saves_into_its_programme_only(kieu_mau, van_hoa, hood_a, ward_a, period, staff_a):
+    content = excel.template_build(ward=ward_a, period=period, programme=kieu_mau)
+    filled = _fill(content, {(hood_a.pk, "1.1"): 80, (hood_a.pk, "2.1"): "Có"})
+    result = excel.upload_apply(
+        user=staff_a, ward=ward_a, period=period, filename="km.xlsx", content=filled, programme=kieu_mau
+    )
+    assert result.ok and result.saved == 2
+    assert Submission.objects.get(neighbourhood=hood_a, period=period, programme=kieu_mau).is_complete
+    assert not Submission.objects.filter(neighbourhood=hood_a, period=period, programme=van_hoa).exists()
+
+
+def test_a_file_of_another_programme_is_refused_saying_where_it_belongs(
+    kieu_mau, van_hoa, hood_a, ward_a, period, staff_a
+):
+    content = excel.template_build(ward=ward_a, period=period, programme=van_hoa)
+    result = excel.upload_check(
+        user=staff_a, ward=ward_a, period=period, filename="vh.xlsx", content=content, programme=kieu_mau
+    )
+    assert not result.ok
+    assert any("Thôn, tổ dân phố văn hóa" in e.message for e in result.errors)
+
+
+def test_the_excel_pages_of_another_ward_are_not_found_in_a_programme(kieu_mau, ward_b, period, staff_a):
+    for name in ("campaigns:excel-template", "campaigns:excel-upload"):
+        url = reverse(name, args=[ward_b.code, period.pk])
+        assert _client(staff_a).get(f"{url}?programme={kieu_mau.code}").status_code == 404

@@ -7,8 +7,10 @@
 - city leaders and administrators: the wards furthest behind and the reports ready to read.
 
 "Still owing" is campaigns.results.figures' "not reported" (a unit in force in the period without a report
-that counts), the rule of the owed grid and of the dashboards. Every figure is counted in the database: the
-page makes a fixed number of queries whatever the number of wards and neighbourhoods.
+that counts), the rule of the owed grid and of the dashboards, in one programme at a time: a unit following two
+programmes owes a report in each, so the page shows the programme chosen by ?programme= among those run in the
+user's cities (the first by default; campaigns.results.programmes.chosen). Every figure is counted in the
+database: the page makes a fixed number of queries whatever the number of wards and neighbourhoods.
 """
 
 from collections import defaultdict
@@ -21,10 +23,12 @@ from django.db.models.functions import RowNumber
 from django.shortcuts import render
 from django.utils import timezone
 
+from campaigns.criteria.models import Level, Programme
 from campaigns.movement.models import Task
-from campaigns.results import figures, periods
+from campaigns.results import figures, periods, programmes
 from campaigns.results.models import Period, Submission
 from portal import scope
+from reports import selectors
 from reports.models import Report
 from wards.models import City, Profile, Ward
 
@@ -58,12 +62,15 @@ def _dues(today: date) -> list[Due]:
     return [Due(p, (p.deadline - today).days) for p in owed]
 
 
-def _first_owing(user, wards, period: Period) -> QuerySet:
-    """The first HOODS_SHOWN neighbourhoods of each ward still owing the period (figures.units_in_force
-    without a report that counts), with the state of their report if they have one: one query."""
+def _first_owing(user, wards, period: Period, programme: Programme | None) -> QuerySet:
+    """The first HOODS_SHOWN neighbourhoods of each ward still owing the period in the programme
+    (figures.units_in_force without a report that counts), with the state of their report if they have one:
+    one query."""
     reports = Submission.objects.visible_to(user).filter(period=period, neighbourhood=OuterRef("pk"))
+    if programme is not None:
+        reports = reports.filter(programme=programme)
     return (
-        figures.units_in_force(wards, period)
+        figures.units_in_force(wards, period, programme)
         .filter(~Exists(reports.counted()))
         .annotate(
             report_status=Subquery(reports.values("status")[:1]),
@@ -74,15 +81,15 @@ def _first_owing(user, wards, period: Period) -> QuerySet:
     )
 
 
-def _owing_by_ward(user, wards, dues: list[Due]) -> dict[int, list[dict]]:
+def _owing_by_ward(user, wards, dues: list[Due], programme: Programme | None) -> dict[int, list[dict]]:
     """Per ward id, per owed period: its units, how many still owe, how many were returned, the first owing
     neighbourhoods. Last month appears only while something is still owed for it."""
     rows: dict[int, list[dict]] = defaultdict(list)
     for index, due in enumerate(dues):
         named = defaultdict(list)
-        for hood in _first_owing(user, wards, due.period):
+        for hood in _first_owing(user, wards, due.period, programme):
             named[hood.ward_id].append(hood)
-        for ward_id, counts in figures.reporting_by_ward(wards, due.period).items():
+        for ward_id, counts in figures.reporting_by_ward(wards, due.period, programme).items():
             if counts["not_reported"] or index == len(dues) - 1:
                 rows[ward_id].append(
                     {
@@ -97,7 +104,9 @@ def _owing_by_ward(user, wards, dues: list[Due]) -> dict[int, list[dict]]:
     return rows
 
 
-def _own_wards(user, user_scope: scope.Scope, year: int, dues: list[Due]) -> list[Ward]:
+def _own_wards(
+    user, user_scope: scope.Scope, year: int, dues: list[Due], programme: Programme | None = None
+) -> list[Ward]:
     """The wards the user belongs to: their neighbourhoods, how many still lack this year's profile and, as
     `owed`, what each still owes (see _owing_by_ward)."""
     if not user_scope.read_ward_ids:
@@ -119,7 +128,7 @@ def _own_wards(user, user_scope: scope.Scope, year: int, dues: list[Due]) -> lis
         )
         .order_by("search_key")
     )
-    owed = _owing_by_ward(user, Ward.objects.visible_to(user).filter(id__in=user_scope.read_ward_ids), dues)
+    owed = _owing_by_ward(user, Ward.objects.visible_to(user).filter(id__in=user_scope.read_ward_ids), dues, programme)
     wards = list(wards)
     for ward in wards:
         ward.owed = owed.get(ward.pk, [])
@@ -135,7 +144,7 @@ def _led_wards(user, user_scope: scope.Scope) -> QuerySet[Ward] | None:
     return None
 
 
-def _late_wards(user, user_scope: scope.Scope, dues: list[Due]) -> list[dict]:
+def _late_wards(user, user_scope: scope.Scope, dues: list[Due], programme: Programme | None = None) -> list[dict]:
     """For city leaders, per owed period with anything still owed: the LATE_WARDS_SHOWN wards with the most
     neighbourhoods still owing (late once the deadline has passed), and the totals over every ward."""
     wards = _led_wards(user, user_scope)
@@ -143,7 +152,7 @@ def _late_wards(user, user_scope: scope.Scope, dues: list[Due]) -> list[dict]:
         return []
     blocks = []
     for due in dues:
-        counts = figures.reporting_by_ward(wards, due.period)
+        counts = figures.reporting_by_ward(wards, due.period, programme)
         behind = sorted(
             ((ward_id, row) for ward_id, row in counts.items() if row["not_reported"]),
             key=lambda item: (-item[1]["not_reported"], item[0]),
@@ -232,12 +241,21 @@ def _to_review(user, user_scope: scope.Scope) -> QuerySet[Submission] | list:
     )
 
 
+def _programmes(user, user_scope: scope.Scope) -> list[Programme]:
+    """The neighbourhood-level programmes run in the cities the user reads (one query; none without a role)."""
+    if user_scope.is_empty:
+        return []
+    return selectors.programmes_run_in(City.objects.visible_to(user), Level.NEIGHBOURHOOD)
+
+
 @login_required
 def home(request):
     """The user's to-do list: what their wards still owe, what waits for them, what their city lacks."""
     user, user_scope = request.user, scope.scope_of(request.user)
     today = timezone.localdate()
     dues = _dues(today)
+    offered = _programmes(user, user_scope)
+    programme = programmes.chosen(request, offered)
     return render(
         request,
         "portal/home.html",
@@ -247,8 +265,10 @@ def home(request):
             "returned": _returned(user, user_scope),
             "to_review": _to_review(user, user_scope),
             "tasks": _tasks(user, user_scope, today),
-            "wards": _own_wards(user, user_scope, today.year, dues),
-            "late_wards": _late_wards(user, user_scope, dues),
+            "programme": programme,
+            "programmes": offered,
+            "wards": _own_wards(user, user_scope, today.year, dues, programme),
+            "late_wards": _late_wards(user, user_scope, dues, programme),
             "reports": _ready_reports(user, user_scope),
             "cities": _own_cities(user, user_scope),
             "year": today.year,

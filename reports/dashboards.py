@@ -10,18 +10,20 @@ of queries whatever the number of wards.
 
 import csv
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.db.models import Subquery
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from campaigns.criteria.models import CriteriaSet, Level
-from campaigns.results import figures, periods
+from campaigns.criteria.models import CriteriaSet, Level, Programme
+from campaigns.results import figures, periods, programmes
 from campaigns.results.models import Period
 from portal import scope
 from portal.numbers import parse_id, round_half_up, share
@@ -116,33 +118,55 @@ def chart_data(shares, trend, open_period: Period | None = None) -> dict:
 # --- the page --------------------------------------------------------------------------------------------------
 
 
-def _city_and_wards(request, period: Period) -> tuple[City, object, tuple] | HttpResponse:
+def _city_and_wards(request, period: Period) -> tuple | HttpResponse:
     """The city shown (?city=, else the first the user reads), its wards the user reads (a queryset, for the
-    figures), and the same wards read once in name order with their city and their reporting figures of the
-    period (selectors.wards_with_reporting: one query). Ward users, who read one ward only, go to their
-    ward's dashboard."""
+    figures), the same wards read once in name order with their city and their reporting figures of the
+    period in the programme shown (selectors.wards_with_reporting: one query), the programmes run in the city
+    (both levels: selectors.programmes_run_in, one query) and the one shown (?programme=, else the first;
+    campaigns.results.programmes.chosen: one not run there is a 404). Ward users, who read one ward only, go
+    to their ward's dashboard."""
     user = request.user
     user_scope = scope.scope_of(user)
     if not (user_scope.is_admin or user_scope.city_ids):
         wards = list(Ward.objects.visible_to(user)[:2])
         if len(wards) == 1:
-            return redirect("reports:ward-dashboard", code=wards[0].code)
+            return redirect(_with_params(request, "reports:ward-dashboard", wards[0].code))
         if not wards:
             raise Http404
     visible = Ward.objects.visible_to(user)
     code = request.GET.get("city")
     if code:
+        cities = City.objects.visible_to(user).filter(code=code)
         chosen = visible.filter(city__code=code)
     else:
-        chosen = visible.filter(city_id=Subquery(City.objects.visible_to(user).order_by("pk").values("pk")[:1]))
-    read = selectors.wards_with_reporting(chosen, period)
+        first = City.objects.visible_to(user).order_by("pk").values("pk")[:1]
+        cities = City.objects.visible_to(user).filter(pk__in=first)
+        chosen = visible.filter(city_id=Subquery(first))
+    offered = selectors.programmes_run_in(cities)
+    programme = programmes.chosen(request, offered)
+    read = selectors.wards_with_reporting(chosen, period, programme)
     if read[0]:
         city = read[0][0].city
     else:  # a city without wards, or one out of reach (404)
         city = get_city_for_user(user, code) if code else City.objects.visible_to(user).order_by("pk").first()
         if city is None:
             raise Http404
-    return city, visible.filter(city=city), read
+    return city, visible.filter(city=city), read, offered, programme
+
+
+def _with_params(request, name: str, *args) -> str:
+    """The address of `name`, keeping the month and the programme asked for."""
+    kept = {k: request.GET[k] for k in ("period", programmes.PARAM) if request.GET.get(k)}
+    return reverse(name, args=args) + (f"?{urlencode(kept)}" if kept else "")
+
+
+def programme_query(request, programme: Programme | None) -> QueryDict:
+    """The page's query with the programme shown named in it: the links that keep the page's parameters
+    ({% querystring query … %}) keep the programme even when it was the default."""
+    query = request.GET.copy()
+    if programme is not None:
+        query[programmes.PARAM] = programme.code
+    return query
 
 
 def _months(request) -> tuple[Period, list[Period], list[Period]]:
@@ -187,28 +211,35 @@ def city_page(request) -> HttpResponse:
     found = _city_and_wards(request, period)
     if isinstance(found, HttpResponse):
         return found
-    city, wards, read = found
+    city, wards, read, offered, programme = found
+    if programme is not None and programme.level == Level.WARD:
+        return _ward_level_page(request, city, wards, period, menu, offered, programme)
     if _is_fragment(request, TREND_ID):  # loaded after the page: month by month
-        return _render(request, "reports/_trend_card.html", {"period": period, **_trend(wards, period, earlier)})
-    sets = list(CriteriaSet.objects.filter(level=Level.NEIGHBOURHOOD).order_by("name", "version"))
-    criteria_set = selectors.neighbourhood_set(period, parse_id(request.GET.get("set")), wards, sets)
+        return _trend_fragment(request, wards, period, earlier, programme)
+    every = list(CriteriaSet.objects.filter(level=Level.NEIGHBOURHOOD).order_by("name", "version"))
+    sets = selectors.programme_sets(programme, every)
+    criteria_set = selectors.neighbourhood_set(period, parse_id(request.GET.get("set")), wards, sets, programme)
     by_ward = selectors.criteria_by_ward(wards, period, criteria_set)
     shares = selectors.criterion_shares(wards, period, criteria_set, by_ward=by_ward)
     numbers = [s["number"] for s in shares]
-    rows = selectors.ward_rows(wards, period, criteria_set, numbers, by_ward=by_ward, read=read)
-    table = _table(request, wards, rows, shares)
+    rows = selectors.ward_rows(wards, period, criteria_set, numbers, by_ward=by_ward, read=read, programme=programme)
+    table = _table(request, wards, rows, shares, programme)
     export = request.GET.get("format") == "csv" and request.GET.get("table")
     if _is_fragment(request) and not export:
-        return _render(request, "reports/_ward_table.html", {"city": city, "period": period, **table})
+        return _render(
+            request, "reports/_ward_table.html", {"city": city, "period": period, "programme": programme, **table}
+        )
     if export:
-        trend = selectors.monthly_trend(wards, period, criteria_set, list(reversed(earlier[:12])))
-        return _export(export, table["sorted_rows"], shares, trend, criteria_set, period)
+        trend = selectors.monthly_trend(wards, period, criteria_set, list(reversed(earlier[:12])), programme)
+        return _export(export, table["sorted_rows"], shares, trend, criteria_set, period, programme)
     totals = figures.add_up(rows)
     # Without JavaScript, the link that would load the months asks for them with the page.
     later = request.GET.get("part")
     context = {
         "city": city,
         "period": period,
+        "programme": programme,
+        "programmes": offered,
         "criteria_set": criteria_set,
         "sets": sets,
         "months": menu,
@@ -217,7 +248,11 @@ def city_page(request) -> HttpResponse:
         "behind_total": totals["units"] - totals["complete"],
         "focus": selectors.where_to_act(rows, shares),
         "ward_sets": _ward_sets(wards, period),
-        **(_trend(wards, period, earlier) if later == TREND_ID else _month_state(wards, period, earlier)),
+        **(
+            _trend(wards, period, earlier, programme)
+            if later == TREND_ID
+            else _month_state(wards, period, earlier, programme=programme)
+        ),
         "trend_later": None if later == TREND_ID else TREND_ID,
         **table,
     }
@@ -225,14 +260,52 @@ def city_page(request) -> HttpResponse:
     return _render(request, "reports/dashboard.html", context)
 
 
-def _trend(wards, period: Period, earlier: list[Period]) -> dict:
-    """Month by month, the last 12 months up to the one shown, its last point marked while still open."""
-    trend = selectors.monthly_trend(wards, period, None, list(reversed(earlier[:12])))
-    state = _month_state(wards, period, earlier, trend)
+def _trend_fragment(request, wards, period: Period, earlier: list[Period], programme) -> HttpResponse:
+    context = {"period": period, "programme": programme, "query": programme_query(request, programme)}
+    return _render(request, "reports/_trend_card.html", {**context, **_trend(wards, period, earlier, programme)})
+
+
+def _ward_level_page(request, city, wards, period: Period, menu, offered, programme: Programme) -> HttpResponse:
+    """A ward-level programme (đô thị văn minh): the wards following it, each with its own report of the
+    month (selectors.ward_programme_rows: one query), and the headline added up over them."""
+    criteria_set = selectors.ward_level_set(period, programme)
+    rows = selectors.ward_programme_rows(wards, period, programme, criteria_set)
+    for row in rows:
+        row["status_label"] = STATUS_LABELS.get(row["status"], row["status"])
+    export = request.GET.get("format") == "csv" and request.GET.get("table")
+    if export:
+        if export != "wards":
+            raise Http404
+        return _export_ward_level(rows, period, programme)
+    return _render(
+        request,
+        "reports/dashboard.html",
+        {
+            "city": city,
+            "period": period,
+            "programme": programme,
+            "programmes": offered,
+            "criteria_set": criteria_set,
+            "months": menu,
+            "ward_level": True,
+            "ward_totals": selectors.ward_programme_totals(rows),
+            "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
+            "query": programme_query(request, programme),
+        },
+    )
+
+
+def _trend(wards, period: Period, earlier: list[Period], programme: Programme | None = None) -> dict:
+    """Month by month in the programme, the last 12 months up to the one shown, its last point marked while
+    still open."""
+    trend = selectors.monthly_trend(wards, period, None, list(reversed(earlier[:12])), programme)
+    state = _month_state(wards, period, earlier, trend, programme)
     return {**state, "trend": trend, "chart": chart_data([], trend, period if state["is_open"] else None)}
 
 
-def _month_state(wards, period: Period, earlier: list[Period], trend: list[dict] | None = None) -> dict:
+def _month_state(
+    wards, period: Period, earlier: list[Period], trend: list[dict] | None = None, programme: Programme | None = None
+) -> dict:
     """Whether the month is still open for entry and what it is compared with: the previous month as it
     stood on the same day while it is open (figures.comparison_cutoff: one live query over the reports sent
     by then), the whole previous month once it is closed (its point of the trend when read, from the
@@ -245,7 +318,7 @@ def _month_state(wards, period: Period, earlier: list[Period], trend: list[dict]
     if cutoff is None and whole is not None:
         compared = {"reported": whole["reported"], "complete": whole["complete"]}
     else:
-        compared = selectors.standing_as_of(wards, previous, cutoff)
+        compared = selectors.standing_as_of(wards, previous, cutoff, programme)
     return {
         "is_open": not figures.is_closed(period, today),
         "previous": previous,
@@ -254,8 +327,9 @@ def _month_state(wards, period: Period, earlier: list[Period], trend: list[dict]
     }
 
 
-def _table(request, wards, rows: list[dict], shares: list[dict]) -> dict:
-    """The ward table: the filter (search, kind) narrows the rows, the sort ranks them, 50 a page."""
+def _table(request, wards, rows: list[dict], shares: list[dict], programme: Programme | None = None) -> dict:
+    """The ward table: the filter (search, kind) narrows the rows, the sort ranks them, 50 a page. Its links
+    and its form keep the programme shown."""
     filterset = DashboardWardFilter(request.GET, queryset=wards)
     shown = rows
     filterset.form.is_valid()  # an invalid field is left out, as django-filter does
@@ -276,6 +350,8 @@ def _table(request, wards, rows: list[dict], shares: list[dict]) -> dict:
         for cell, s in zip(row["cells"], shares, strict=True):
             cell["criterion"] = s["criterion"]
     kept_params = [(k, request.GET[k]) for k in ("city", "period", "set", "sort") if request.GET.get(k)]
+    if programme is not None:
+        kept_params.append((programmes.PARAM, programme.code))
     return {
         "ward_filter": filterset,
         "kept_params": kept_params,
@@ -286,13 +362,25 @@ def _table(request, wards, rows: list[dict], shares: list[dict]) -> dict:
         "ward_count": len(rows),
         "page": Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page")),
         "table_id": TABLE_ID,
+        "query": programme_query(request, programme),
     }
 
 
-def _export(table, rows, shares, trend, criteria_set, period):
+def programme_csv(filename: str, programme: Programme | None, header: list[str], rows: list[list]) -> HttpResponse:
+    """csv_response naming the programme: in the file's name and in a first column, so that the tables of two
+    programmes put side by side cannot be taken for one another."""
+    if programme is None:
+        return csv_response(filename, header, rows)
+    return csv_response(
+        f"{programme.code}-{filename}", [_("Programme"), *header], [[programme.name, *row] for row in rows]
+    )
+
+
+def _export(table, rows, shares, trend, criteria_set, period, programme=None):
     if table == "criteria":
-        return csv_response(
+        return programme_csv(
             f"tieu-chi-{period.year}-{period.number:02d}",
+            programme,
             [_("Criterion"), _("Name"), _("Met"), _("Assessed"), _("Share (%)")],
             [
                 [s["criterion"].number, s["criterion"].name, s["met"], s["assessed"], pct(s["met"], s["assessed"])]
@@ -300,14 +388,16 @@ def _export(table, rows, shares, trend, criteria_set, period):
             ],
         )
     if table == "trend":
-        return csv_response(
+        return programme_csv(
             "xu-huong",
+            programme,
             [_("Month"), _("Reported"), _("Meets the whole set")],
             [[t["period"].label, t["reported"], t["complete"]] for t in trend],
         )
     if table == "wards":
-        return csv_response(
+        return programme_csv(
             f"phuong-xa-{period.year}-{period.number:02d}",
+            programme,
             [
                 _("Code"),
                 _("Ward"),
@@ -324,3 +414,34 @@ def _export(table, rows, shares, trend, criteria_set, period):
             [[r["ward"].code, r["ward"].name, *(r[key] for key in figures.REPORTING_KEYS), *r["heat"]] for r in rows],
         )
     raise Http404
+
+
+def _export_ward_level(rows: list[dict], period: Period, programme: Programme) -> HttpResponse:
+    """The wards of a ward-level programme and their own reports, in the page's order."""
+    return programme_csv(
+        f"phuong-xa-{period.year}-{period.number:02d}",
+        programme,
+        [
+            _("Code"),
+            _("Ward"),
+            _("Status"),
+            _("Criteria met"),
+            _("Criteria"),
+            _("Not met"),
+            _("Meets the whole set"),
+            _("Approved"),
+        ],
+        [
+            [
+                r["ward"].code,
+                r["ward"].name,
+                str(r["status_label"]),
+                "" if r["met"] is None else r["met"],
+                "" if r["total"] is None else r["total"],
+                ", ".join(r["missing"]),
+                int(r["complete"]),
+                int(r["approved"]),
+            ]
+            for r in rows
+        ],
+    )

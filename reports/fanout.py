@@ -34,7 +34,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from campaigns.criteria.models import CriteriaSet
+from campaigns.criteria.models import CriteriaSet, Level
 from campaigns.results import figures, rollups
 from reports import services, summaries
 from reports.models import Report, ReportPart
@@ -46,8 +46,14 @@ MAX_ATTEMPTS = 5  # as many builds as build_report's retries
 
 
 def fans_out(*, report_id: int) -> bool:
-    """Whether this build is read in parts: a city-wide report of more than REPORT_FANOUT_MIN_WARDS wards."""
-    report = Report.objects.filter(pk=report_id, ward__isnull=True).values("city_id").first()
+    """Whether this build is read in parts: a city-wide report of more than REPORT_FANOUT_MIN_WARDS wards, of a
+    neighbourhood programme (a ward-level programme's report has a row per ward: one read)."""
+    report = (
+        Report.objects.filter(pk=report_id, ward__isnull=True)
+        .exclude(programme__level=Level.WARD)
+        .values("city_id")
+        .first()
+    )
     if report is None:
         return False
     return Ward.objects.filter(city_id=report["city_id"]).count() > settings.REPORT_FANOUT_MIN_WARDS
@@ -66,26 +72,29 @@ def ward_chunks(city_id: int) -> list[list[int]]:
 # --- the parts -------------------------------------------------------------------------------------------------
 
 
-def _monthly_part(period, wards, criteria_set_id: int | None) -> dict:
+def _monthly_part(period, wards, criteria_set_id: int | None, programme=None) -> dict:
     """Per ward of the chunk: reporting, units and gaps, as reports.summaries reads them for the city."""
-    reporting = summaries._reporting(wards, period)
+    reporting = summaries._reporting(wards, period, programme)
     criteria_set = CriteriaSet.objects.filter(pk=criteria_set_id).first() if criteria_set_id else None
     return {
         "criteria_set": criteria_set_id,
         "reporting": reporting,
-        "units": figures.unit_rows(wards, period),
-        "gaps": summaries._gaps(wards, period, criteria_set, reporting),
+        "units": figures.unit_rows(wards, period, programme),
+        "gaps": summaries._gaps(wards, period, criteria_set, reporting, programme),
     }
 
 
-def _latest_rows(wards, year: int) -> list[list]:
-    """figures.year_latest as JSON: [unit id, ward id, submission id, complete] per unit."""
-    latest = figures.year_latest(wards, year)
+def _latest_rows(wards, year: int, programme=None) -> list[list]:
+    """summaries.year_latest as JSON: [unit id, ward id, submission id, complete] per unit."""
+    latest = summaries.year_latest(wards, year, programme)
     return [[unit, row["ward_id"], row["submission_id"], row["complete"]] for unit, row in latest.items()]
 
 
-def _annual_part(period, wards, criteria_set_id: int | None) -> dict:
-    return {"latest": _latest_rows(wards, period.year), "latest_before": _latest_rows(wards, period.year - 1)}
+def _annual_part(period, wards, criteria_set_id: int | None, programme=None) -> dict:
+    return {
+        "latest": _latest_rows(wards, period.year, programme),
+        "latest_before": _latest_rows(wards, period.year - 1, programme),
+    }
 
 
 PARTS = {Report.Kind.MONTHLY: _monthly_part, Report.Kind.ANNUAL: _annual_part}
@@ -95,7 +104,7 @@ def _criteria_set_id(report: Report) -> int | None:
     """The criteria set a monthly report lists (set_used over the whole city), for the parts' gaps."""
     if report.kind != Report.Kind.MONTHLY:
         return None
-    criteria_set = rollups.set_used(Ward.objects.filter(city=report.city), report.period)
+    criteria_set = rollups.set_used(Ward.objects.filter(city=report.city), report.period, report.programme)
     return criteria_set.pk if criteria_set else None
 
 
@@ -108,7 +117,7 @@ def report_fanout_start(*, report_id: int) -> str:
 
     if not services._claim(report_id):
         return "skipped"
-    report = Report.objects.select_related("city", "period").get(pk=report_id)
+    report = Report.objects.select_related("city", "period", "programme").get(pk=report_id)
     ReportPart.objects.filter(report=report).delete()  # of a build before this one
     build, today = uuid4().hex, timezone.localdate().isoformat()
     chunks = ward_chunks(report.city_id)
@@ -131,11 +140,12 @@ def report_fanout_start(*, report_id: int) -> str:
 
 def report_part_build(*, report_id: int, build: str, chunk: int, ward_ids: list[int], criteria_set_id=None) -> int:
     """Read one chunk's per-ward figures and store them; renew the build's lease. Returns the chunk."""
-    report = Report.objects.select_related("period").get(pk=report_id)
+    report = Report.objects.select_related("period", "programme").get(pk=report_id)
     if report.state != Report.State.RUNNING:
         return chunk  # failed or replaced meanwhile: its join will not build it
     wards = Ward.objects.filter(pk__in=ward_ids)
-    data = services.consistent_read(partial(PARTS[report.kind], report.period, wards, criteria_set_id))
+    part = partial(PARTS[report.kind], report.period, wards, criteria_set_id, report.programme)
+    data = services.consistent_read(part)
     ReportPart.objects.update_or_create(report=report, build=build, chunk=chunk, defaults={"data": data})
     services._renew(report_id)
     return chunk
@@ -153,7 +163,7 @@ def report_part_failed(*, report_id: int, exc: Exception) -> None:
 
 def _monthly_join(report: Report, today: date, parts: list[dict]) -> dict:
     """summaries.monthly_snapshot of the city, its per-ward rows taken from the parts."""
-    criteria_set = rollups.set_used(Ward.objects.filter(city=report.city), report.period)
+    criteria_set = rollups.set_used(Ward.objects.filter(city=report.city), report.period, report.programme)
     same_set = all(part["criteria_set"] == (criteria_set.pk if criteria_set else None) for part in parts)
     per_ward = {
         "reporting": [row for part in parts for row in part["reporting"]],
@@ -161,7 +171,9 @@ def _monthly_join(report: Report, today: date, parts: list[dict]) -> dict:
         # the set most reported on changed while the parts ran: the gaps are counted again against the new one
         "gaps": [row for part in parts for row in part["gaps"]] if same_set else None,
     }
-    return summaries.monthly_snapshot(city=report.city, ward=None, period=report.period, today=today, per_ward=per_ward)
+    return summaries.monthly_snapshot(
+        city=report.city, ward=None, period=report.period, today=today, per_ward=per_ward, programme=report.programme
+    )
 
 
 def _latest(parts: list[dict], key: str) -> dict[int, dict]:
@@ -176,7 +188,9 @@ def _latest(parts: list[dict], key: str) -> dict[int, dict]:
 def _annual_join(report: Report, today: date, parts: list[dict]) -> dict:
     """summaries.annual_snapshot of the city, its units' latest reports taken from the parts."""
     per_ward = {"latest": _latest(parts, "latest"), "latest_before": _latest(parts, "latest_before")}
-    return summaries.annual_snapshot(city=report.city, ward=None, period=report.period, today=today, per_ward=per_ward)
+    return summaries.annual_snapshot(
+        city=report.city, ward=None, period=report.period, today=today, per_ward=per_ward, programme=report.programme
+    )
 
 
 JOINS = {Report.Kind.MONTHLY: _monthly_join, Report.Kind.ANNUAL: _annual_join}

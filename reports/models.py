@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.criteria.models import Programme
 from campaigns.results.models import Period
 from portal import scope
 from wards.models import City, Ward
@@ -14,9 +15,9 @@ class ReportQuerySet(models.QuerySet):
     def current(self):
         return self.filter(is_current=True)
 
-    def for_scope(self, *, kind: str, city, ward, period):
-        """The reports of one kind, city or ward, and period: the builds of the same document."""
-        return self.filter(kind=kind, city=city, ward=ward, period=period)
+    def for_scope(self, *, kind: str, city, ward, period, programme):
+        """The reports of one kind, city or ward, programme and period: the builds of the same document."""
+        return self.filter(kind=kind, city=city, ward=ward, period=period, programme=programme)
 
     def pending(self):
         """Builds that hold their scope and period: queued or running."""
@@ -63,8 +64,19 @@ class Report(models.Model):
         help_text=_("Empty: the whole city."),
     )
     period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="reports")
+    # The programme whose figures the report gives: a unit following several programmes is counted in each
+    # programme's own report, never twice in one. Empty only for reports made before programmes side by
+    # side on a database that had none (they count every programme, as they did then).
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("programme"),
+    )
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
-    # The one report of a scope and period that people read; a rebuild replaces it atomically.
+    # The one report of a scope, programme and period that people read; a rebuild replaces it atomically.
     is_current = models.BooleanField(default=False)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     requested_at = models.DateTimeField(auto_now_add=True)
@@ -95,14 +107,14 @@ class Report(models.Model):
         ordering = ["-requested_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "city", "ward", "period"],
+                fields=["kind", "city", "ward", "programme", "period"],
                 condition=Q(is_current=True),
-                name="one_current_report_per_scope",
+                name="one_current_report_per_scope_programme",
             ),
             models.UniqueConstraint(
-                fields=["kind", "city", "period"],
+                fields=["kind", "city", "programme", "period"],
                 condition=Q(is_current=True, ward__isnull=True),
-                name="one_current_city_report",
+                name="one_current_city_report_per_programme",
             ),
         ]
         indexes = [
@@ -113,7 +125,8 @@ class Report(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} · {self.scope_name} · {self.period}"
+        programme = f" · {self.programme}" if self.programme_id else ""
+        return f"{self.get_kind_display()}{programme} · {self.scope_name} · {self.period}"
 
     @property
     def scope_name(self) -> str:

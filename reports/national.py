@@ -5,9 +5,11 @@ shown rather than redirected, so an address shared between leaders opens the sam
 and ward leaders read one ward and have no province view: 403, whatever wards they belong to; the city
 dashboard (reports.dashboards._city) tells them apart the same way (neither administrator nor city leader).
 
-Every figure is read from the rollups (campaigns.results.rollups), added up per province in the database, and
-the wards of each province are counted by one aggregate query: five queries of its own whatever the number of
-provinces, wards and neighbourhoods.
+One programme at a time (?programme=, among the neighbourhood-level programmes run in the provinces the user
+reads, the first by default; campaigns.results.programmes.chosen): a provincial programme lists its province
+only. Every figure is read from the rollups of that programme (campaigns.results.rollups), added up per
+province in the database, and the wards of each province are counted by one aggregate query: six queries of
+its own (the programmes among them) whatever the number of provinces, wards and neighbourhoods.
 """
 
 from django.contrib.auth.decorators import login_required
@@ -18,12 +20,14 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from campaigns.results import figures, periods, rollups
+from campaigns.criteria.models import Level, Programme
+from campaigns.results import figures, periods, programmes, rollups
 from campaigns.results.figures.base import exists_on
 from campaigns.results.models import Period
 from portal import scope
 from portal.db_router import reading_from_replica
-from reports.dashboards import csv_response, pct, period_from
+from reports import selectors
+from reports.dashboards import pct, period_from, programme_csv, programme_query
 from wards.models import City, Ward
 
 MONTHS_SHOWN = 24  # the months the chooser offers, newest first, as on the city dashboard
@@ -37,15 +41,16 @@ def _rank(row: dict) -> tuple:
     return -row["behind"], share, row["city"].search_key, row["city"].code
 
 
-def province_rows(user, period: Period) -> list[dict]:
+def province_rows(user, period: Period, programme: Programme | None = None) -> list[dict]:
     """Per province the user reads: its wards in existence on the period's last day and the period's reporting
     figures (figures.reporting_by_ward, from the rollups, added up), `behind` (units − complete), `share`
-    (complete ÷ units) and `reported_share` (reported ÷ units), both exact; ranked by `_rank`.
+    (complete ÷ units) and `reported_share` (reported ÷ units), both exact; ranked by `_rank`. In `programme`:
+    its units only, and only its province when it is a provincial one.
 
     A province is listed when it exists on the period's last day, or when it has units in the period (one
     merged away later still shows the months it had), so the rows always add up to the country's figures."""
     wards = Ward.objects.visible_to(user)
-    by_city = rollups.reporting_by(wards, period, "ward__city_id")
+    by_city = rollups.reporting_by(wards, period, "ward__city_id", programme)
     ward_counts = (
         wards.current(period.end)
         .filter(city=OuterRef("pk"))
@@ -54,10 +59,11 @@ def province_rows(user, period: Period) -> list[dict]:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    cities = (
-        City.objects.visible_to(user)
-        .filter(exists_on(period.end) | Q(pk__in=list(by_city)))
-        .annotate(ward_count=Coalesce(Subquery(ward_counts, output_field=IntegerField()), Value(0)))
+    cities = City.objects.visible_to(user)
+    if programme is not None and programme.city_id:
+        cities = cities.filter(pk=programme.city_id)
+    cities = cities.filter(exists_on(period.end) | Q(pk__in=list(by_city))).annotate(
+        ward_count=Coalesce(Subquery(ward_counts, output_field=IntegerField()), Value(0))
     )
     empty = dict.fromkeys(figures.REPORTING_KEYS, 0)
     rows = []
@@ -96,15 +102,20 @@ def national_overview(request) -> HttpResponse:
     if not (user_scope.is_admin or user_scope.city_ids):
         raise PermissionDenied  # ward users read one ward: they have no province view
     months, period = _months(request)
-    rows = province_rows(request.user, period)
+    offered = selectors.programmes_run_in(City.objects.visible_to(request.user), Level.NEIGHBOURHOOD)
+    programme = programmes.chosen(request, offered)
+    rows = province_rows(request.user, period, programme)
     if request.GET.get("format") == "csv":
-        return _export(rows, period)
+        return _export(rows, period, programme)
     totals = figures.add_up(rows)
     return render(
         request,
         "reports/national.html",
         {
             "period": period,
+            "programme": programme,
+            "programmes": offered,
+            "query": programme_query(request, programme),
             "months": months,
             "rows": rows,
             "totals": totals,
@@ -118,10 +129,12 @@ def national_overview(request) -> HttpResponse:
     )
 
 
-def _export(rows: list[dict], period: Period) -> HttpResponse:
-    """The province table as CSV, in the page's order; shares as plain numbers rounded as the page shows them."""
-    return csv_response(
+def _export(rows: list[dict], period: Period, programme: Programme | None = None) -> HttpResponse:
+    """The province table as CSV, in the page's order; shares as plain numbers rounded as the page shows them;
+    the programme named in the file's name and a first column (dashboards.programme_csv)."""
+    return programme_csv(
         f"toan-quoc-{period.year}-{period.number:02d}",
+        programme,
         [
             _("Code"),
             _("City or province"),

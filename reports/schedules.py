@@ -18,7 +18,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
+from campaigns.criteria.models import Level, Programme
+from campaigns.results.programmes import programmes_in
 from portal.models import Heartbeat
+from wards.models import City, Neighbourhood, Ward
 
 MONTHLY, ANNUAL, DAILY = "monthly", "annual", "daily"
 
@@ -35,10 +38,14 @@ class Known:
 # Task name → what it is. Only these rows are shown on the Báo cáo page and may be changed there.
 KNOWN = {
     "reports.tasks.build_monthly_reports": Known(
-        MONTHLY, _("Monthly summary reports"), _("Builds last month's report for the city and every ward.")
+        MONTHLY,
+        _("Monthly summary reports"),
+        _("Builds last month's report of each programme for the city and every ward."),
     ),
     "reports.tasks.build_annual_reports": Known(
-        ANNUAL, _("Annual summary reports"), _("Builds last year's report for the city and every ward.")
+        ANNUAL,
+        _("Annual summary reports"),
+        _("Builds last year's report of each programme for the city and every ward."),
     ),
     "campaigns.movement.tasks.send_task_reminders": Known(
         DAILY, _("Task reminders"), _("Sends each person their tasks due within 3 days and the overdue ones.")
@@ -131,6 +138,33 @@ def rows(now: datetime) -> list[Row]:
     order = list(KNOWN)
     tasks = sorted(editable(), key=lambda t: (order.index(t.task), t.name))
     return [Row(task=t, known=KNOWN[t.task], description=describe(t.crontab), next_run=next_run(t, now)) for t in tasks]
+
+
+# --- what the report schedules build -------------------------------------------------------------------
+
+
+def scheduled_programmes(city: City) -> list[tuple[Ward | None, Programme | None]]:
+    """The reports a schedule builds for a city: (ward None, programme) for every programme run in the city,
+    of either level; and for each ward, every neighbourhood programme some of its neighbourhoods follow
+    (their kinds) and every ward-level programme the ward itself follows. A city with no programme yet gets
+    one report of each scope without one, as before programmes side by side."""
+    programmes = programmes_in([city], level=None)
+    if not programmes:
+        wards = Ward.objects.filter(city=city, neighbourhoods__isnull=False).distinct().order_by("search_key", "code")
+        return [(None, None)] + [(ward, None) for ward in wards]
+    kinds: dict[int, set[str]] = {}
+    for ward_id, unit_kind in Neighbourhood.objects.filter(ward__city=city).values_list("ward_id", "kind").distinct():
+        kinds.setdefault(ward_id, set()).add(unit_kind)
+    out: list[tuple[Ward | None, Programme | None]] = [(None, p) for p in programmes]
+    for ward in Ward.objects.filter(city=city).order_by("search_key", "code"):
+        for p in programmes:
+            if p.level == Level.WARD:
+                follows = p.applies_to(ward)
+            else:
+                follows = bool(kinds.get(ward.pk)) and (not p.unit_kinds or bool(kinds[ward.pk] & set(p.unit_kinds)))
+            if follows:
+                out.append((ward, p))
+    return out
 
 
 # --- is anything there to run them ---------------------------------------------------------------------

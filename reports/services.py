@@ -15,13 +15,14 @@ from functools import partial
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import InterfaceError, OperationalError, connections, router, transaction
-from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 from kombu.exceptions import OperationalError as BrokerError
 
+from campaigns.criteria.models import Programme
 from campaigns.results.models import Period
+from campaigns.results.programmes import programmes_in
 from portal.db_router import reading_from_replica
 from portal.models import history_record
 from reports import schedules
@@ -64,10 +65,17 @@ def _lease(seconds: int) -> datetime:
     return timezone.now() + timedelta(seconds=seconds)
 
 
-def _kept_number(*, kind: str, city: City, ward: Ward | None, period: Period) -> str:
+def default_programme(city: City) -> Programme | None:
+    """The programme a report counts when none is named: the first neighbourhood programme run in the city
+    (campaigns.results.programmes: the one every page shows first); None when there is none."""
+    programmes = programmes_in([city])
+    return programmes[0] if programmes else None
+
+
+def _kept_number(*, kind: str, city: City, ward: Ward | None, period: Period, programme: Programme | None) -> str:
     """The document number a rebuild keeps: the current report's, else the latest one given."""
     return (
-        Report.objects.filter(kind=kind, city=city, ward=ward, period=period)
+        Report.objects.for_scope(kind=kind, city=city, ward=ward, period=period, programme=programme)
         .exclude(number="")
         .order_by("-is_current", "-requested_at", "-pk")
         .values_list("number", flat=True)
@@ -76,8 +84,11 @@ def _kept_number(*, kind: str, city: City, ward: Ward | None, period: Period) ->
     )
 
 
-def report_request(*, kind: str, city: City, ward: Ward | None, period: Period, user=None) -> tuple[Report, bool]:
-    """Queue a build of this report, unless one is already queued or running (then that one is returned).
+def report_request(
+    *, kind: str, city: City, ward: Ward | None, period: Period, programme: Programme | None = None, user=None
+) -> tuple[Report, bool]:
+    """Queue a build of this report of `programme` (default: the city's first, default_programme), unless one
+    is already queued or running (then that one is returned).
 
     A queued or running build whose lease has run out (its worker died, its task was lost) does not
     count: it is marked failed ("đã dừng giữa chừng") and a new build is queued in its place.
@@ -87,10 +98,12 @@ def report_request(*, kind: str, city: City, ward: Ward | None, period: Period, 
     and QueueUnavailable is raised from the commit, so nothing is left queued for a task that never comes.
     """
     now = timezone.now()
+    if programme is None:
+        programme = default_programme(city)
     with transaction.atomic():
         pending = list(
             Report.objects.select_for_update()
-            .for_scope(kind=kind, city=city, ward=ward, period=period)
+            .for_scope(kind=kind, city=city, ward=ward, period=period, programme=programme)
             .pending()
             .order_by("-requested_at", "-pk")
         )
@@ -102,12 +115,13 @@ def report_request(*, kind: str, city: City, ward: Ward | None, period: Period, 
             Report.objects.filter(pk__in=[report.pk for report in pending]).update(
                 state=Report.State.FAILED, error=_reason(STOPPED), finished_at=now, lease_until=None
             )
-        number = _kept_number(kind=kind, city=city, ward=ward, period=period)
+        number = _kept_number(kind=kind, city=city, ward=ward, period=period, programme=programme)
         report = Report.objects.create(
             kind=kind,
             city=city,
             ward=ward,
             period=period,
+            programme=programme,
             requested_by=user,
             number=number,
             lease_until=_lease(settings.REPORT_QUEUE_TIMEOUT_SECONDS),
@@ -168,9 +182,12 @@ def consistent_read(read: Callable[[], dict]) -> dict:
 
 
 def _read_snapshot(report: Report, today: date) -> dict:
-    """All figures from one consistent view of the database."""
+    """All figures from one consistent view of the database, of the report's programme."""
     builder = BUILDERS[report.kind]
-    return consistent_read(partial(builder, city=report.city, ward=report.ward, period=report.period, today=today))
+    read = partial(
+        builder, city=report.city, ward=report.ward, period=report.period, today=today, programme=report.programme
+    )
+    return consistent_read(read)
 
 
 def report_build(
@@ -187,7 +204,7 @@ def report_build(
 
     if read is None and not _claim(report_id):
         return None
-    report = Report.objects.select_related("city", "ward", "period").get(pk=report_id)
+    report = Report.objects.select_related("city", "ward", "period", "programme").get(pk=report_id)
     if read is not None and report.state != Report.State.RUNNING:
         return _abandoned(report_id)
     today = today or timezone.localdate()
@@ -196,7 +213,7 @@ def report_build(
         digest = hashlib.sha256(json.dumps(snapshot, sort_keys=True).encode()).hexdigest()
         if not _renew(report_id):  # the files take the longest: hold the build for another lease
             return _abandoned(report_id)
-        stem = f"{report.kind}-{report.scope_code}-{report.period.year}-{report.period.number:02d}"
+        stem = _file_stem(report)
         xlsx = ContentFile(xlsx_bytes(snapshot), name=f"{stem}.xlsx")
         document = document_settings_for(report.city, report.ward)
         pdf = ContentFile(
@@ -210,8 +227,7 @@ def report_build(
             if typed != report.number:
                 report.number = typed
                 pdf = ContentFile(pdf_bytes(snapshot, number=typed, settings=document, issued_on=today), name=pdf.name)
-            same_scope = Q(kind=report.kind, city=report.city, ward=report.ward, period=report.period)
-            Report.objects.filter(same_scope, is_current=True).exclude(pk=report.pk).update(is_current=False)
+            _same_document(report).filter(is_current=True).exclude(pk=report.pk).update(is_current=False)
             report.snapshot, report.snapshot_hash = snapshot, digest
             report.xlsx.save(xlsx.name, xlsx, save=False)
             report.pdf.save(pdf.name, pdf, save=False)
@@ -232,6 +248,23 @@ def report_build(
             raise
         report.refresh_from_db()
         return report
+
+
+def _file_stem(report: Report) -> str:
+    """The files' name: "monthly-thon-tdp-van-hoa-38-2026-11" (kind, programme, scope, year, number)."""
+    programme = f"{report.programme.code}-" if report.programme_id else ""
+    return f"{report.kind}-{programme}{report.scope_code}-{report.period.year}-{report.period.number:02d}"
+
+
+def _same_document(report: Report):
+    """The builds of the same document as `report`: its kind, scope, programme and period."""
+    return Report.objects.for_scope(
+        kind=report.kind,
+        city=report.city_id,
+        ward=report.ward_id,
+        period=report.period_id,
+        programme=report.programme_id,
+    )
 
 
 def _fail(report: Report, exc: Exception) -> None:
@@ -258,14 +291,21 @@ def report_sweep() -> list[Report]:
     Returns the builds queued.
     """
     queued, seen = [], set()
-    expired = Report.objects.lease_expired(timezone.now()).select_related("city", "ward", "period", "requested_by")
+    expired = Report.objects.lease_expired(timezone.now()).select_related(
+        "city", "ward", "period", "programme", "requested_by"
+    )
     for dead in expired.order_by("-requested_at"):
-        key = (dead.kind, dead.city_id, dead.ward_id, dead.period_id)
+        key = (dead.kind, dead.city_id, dead.ward_id, dead.period_id, dead.programme_id)
         if key in seen:
             continue
         seen.add(key)
         report, new = report_request(
-            kind=dead.kind, city=dead.city, ward=dead.ward, period=dead.period, user=dead.requested_by
+            kind=dead.kind,
+            city=dead.city,
+            ward=dead.ward,
+            period=dead.period,
+            programme=dead.programme,
+            user=dead.requested_by,
         )
         if new:
             queued.append(report)
@@ -316,7 +356,9 @@ def report_pdf_render(*, report_id: int) -> None:
 
     with transaction.atomic():
         report = (
-            Report.objects.select_for_update(of=("self",)).select_related("city", "ward", "period").get(pk=report_id)
+            Report.objects.select_for_update(of=("self",))
+            .select_related("city", "ward", "period", "programme")
+            .get(pk=report_id)
         )
         if report.state != Report.State.DONE or not report.snapshot:
             return
@@ -326,7 +368,13 @@ def report_pdf_render(*, report_id: int) -> None:
             content = pdf_bytes(report.snapshot, number=report.number, settings=document, issued_on=issued_on)
         except (KeyError, TypeError):
             log.warning("report %s: snapshot of an older shape, building it again", report_id)
-            scope = {"kind": report.kind, "city": report.city, "ward": report.ward, "period": report.period}
+            scope = {
+                "kind": report.kind,
+                "city": report.city,
+                "ward": report.ward,
+                "period": report.period,
+                "programme": report.programme,
+            }
             transaction.on_commit(lambda: report_request(**scope))
             return
         report.pdf.save(report.pdf.name.rsplit("/", 1)[-1] or "report.pdf", ContentFile(content), save=False)
@@ -368,10 +416,7 @@ def report_requeue(*, report_id: int) -> bool:
         report = Report.objects.select_for_update().exclude(state=Report.State.DONE).filter(pk=report_id).first()
         if report is None:
             return False
-        same_scope = Report.objects.for_scope(
-            kind=report.kind, city=report.city_id, ward=report.ward_id, period=report.period_id
-        )
-        if same_scope.pending().exclude(pk=report.pk).exists():
+        if _same_document(report).pending().exclude(pk=report.pk).exists():
             return False
         report.state, report.started_at = Report.State.QUEUED, None
         report.lease_until = _lease(settings.REPORT_QUEUE_TIMEOUT_SECONDS)
@@ -380,7 +425,8 @@ def report_requeue(*, report_id: int) -> bool:
 
 
 def scheduled_reports(*, kind: str, today: date | None = None) -> list[Report]:
-    """Queue last month's (or last year's) report for every city and every ward with neighbourhoods."""
+    """Queue last month's (or last year's) report for every city and every ward, one per programme each
+    follows (scheduled_programmes)."""
     today = today or timezone.localdate()
     if kind == Report.Kind.MONTHLY:
         period = Period.objects.filter(kind=Period.Kind.MONTH, end__lt=today).order_by("-end").first()
@@ -390,9 +436,8 @@ def scheduled_reports(*, kind: str, today: date | None = None) -> list[Report]:
         return []
     queued = []
     for city in City.objects.all():
-        queued.append(report_request(kind=kind, city=city, ward=None, period=period)[0])
-        for ward in Ward.objects.filter(city=city, neighbourhoods__isnull=False).distinct():
-            queued.append(report_request(kind=kind, city=city, ward=ward, period=period)[0])
+        for ward, programme in schedules.scheduled_programmes(city):
+            queued.append(report_request(kind=kind, city=city, ward=ward, period=period, programme=programme)[0])
     return queued
 
 

@@ -14,10 +14,10 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from campaigns.criteria.models import CriteriaSet
+from campaigns.criteria.models import CriteriaSet, Level, Programme
 from campaigns.movement.models import PartyCellRating, Recognition, Task
 from campaigns.results import figures, rollups
-from campaigns.results.models import Period
+from campaigns.results.models import Period, Submission
 from reports.commendation_summaries import commendations_section
 from reports.contribution_summaries import contributions_section
 from reports.plan_summaries import plans_section
@@ -38,6 +38,38 @@ def _scope_wards(city: City, ward: Ward | None):
 
 def _scope(city: City, ward: Ward | None) -> dict:
     return {"city": city.name, "ward": ward.name if ward else None, "code": ward.code if ward else city.code}
+
+
+def _programme_info(programme: Programme) -> dict:
+    """What the snapshot records of the programme it counts: the document's title names it."""
+    return {"code": programme.code, "name": programme.name, "level": programme.level, "basis": programme.basis}
+
+
+def _programme_part(programme: Programme | None) -> dict:
+    """The snapshot's "programme", when it counts one (a snapshot of every programme together has none)."""
+    return {"programme": _programme_info(programme)} if programme is not None else {}
+
+
+def _following(units, programme: Programme | None):
+    """`units` (Neighbourhoods, or Wards) narrowed to those following `programme`: its unit kinds and its
+    province (Programme.applies_to); all of them without one."""
+    if programme is None:
+        return units
+    if programme.unit_kinds:
+        units = units.filter(kind__in=programme.unit_kinds)
+    if programme.city_id:
+        city_path = "city_id" if units.model is Ward else "ward__city_id"
+        units = units.filter(**{city_path: programme.city_id})
+    return units
+
+
+def _set_shared(programme: Programme | None) -> bool:
+    """Whether another programme counts results on the same criteria set: then the rollups' criteria counts
+    (per set, every programme together) would mix both, and the report counts from its own submissions."""
+    if programme is None:
+        return False
+    others = Programme.objects.with_criteria().exclude(pk=programme.pk)
+    return others.filter(criteria_code__in=programme.set_codes()).exists()
 
 
 def _criteria_set_info(criteria_set: CriteriaSet | None, rows: list[dict]) -> dict | None:
@@ -95,17 +127,37 @@ def _monthly_period(period: Period, today: date) -> dict:
     }
 
 
-def _reporting(wards, period: Period) -> list[dict]:
+def _reporting(wards, period: Period, programme: Programme | None = None) -> list[dict]:
     """Per ward with units: units, reported on time and late, not reported, returned, approved, complete."""
-    by_ward = rollups.reporting_by_ward(wards, period)
+    by_ward = rollups.reporting_by_ward(wards, period, programme)
     return [{"code": w.code, "name": w.name, **row} for w, row in _ward_rows(wards, by_ward)]
 
 
-def _gaps(wards, period: Period, criteria_set, reporting: list[dict]) -> list[dict]:
+def _criteria_counts(wards, period: Period, criteria_set, programme: Programme | None) -> dict | None:
+    """The rollups' met and assessed per criterion of the set; None (count from the submissions) when another
+    programme shares the set."""
+    if _set_shared(programme):
+        return None
+    return rollups.criteria_counts(wards, period, criteria_set)
+
+
+def _gaps(wards, period: Period, criteria_set, reporting: list[dict], programme: Programme | None = None) -> list[dict]:
     """Per ward with units: for each criterion number, how many of its reported units do not meet it."""
     codes = dict(wards.values_list("pk", "code"))
-    by_code = {codes[w]: gaps for w, gaps in rollups.gaps_by_ward(wards, period, criteria_set).items()}
+    if _set_shared(programme):
+        counted = figures.gaps_by_ward(figures.submissions_in_force(wards, period, programme), criteria_set)
+    else:
+        counted = rollups.gaps_by_ward(wards, period, criteria_set)
+    by_code = {codes[w]: gaps for w, gaps in counted.items()}
     return [{"code": r["code"], "name": r["name"], "missing": by_code.get(r["code"], {})} for r in reporting]
+
+
+def _compared(wards, previous: Period | None, cutoff, programme: Programme | None):
+    """The previous month's submissions the month is compared with: while it runs, as they stood at `cutoff`."""
+    if previous is None:
+        return None
+    before = figures.submissions_in_force(wards, previous, programme)
+    return before.filter(submitted_at__lt=cutoff) if cutoff is not None else before
 
 
 @figures.defines(
@@ -135,31 +187,46 @@ def _tasks(city: City, wards, period: Period, today: date) -> dict:
 
 
 def monthly_snapshot(
-    *, city: City, ward: Ward | None, period: Period, today: date | None = None, per_ward: dict | None = None
+    *,
+    city: City,
+    ward: Ward | None,
+    period: Period,
+    today: date | None = None,
+    per_ward: dict | None = None,
+    programme: Programme | None = None,
 ) -> dict:
     """Who reported, on time or late, criteria met and their change, units newly meeting or slipping, gaps,
     and the headline of the year's profiles (units with no poor household).
+
+    Every figure is of `programme` (its units, their reports in it), recorded in the snapshot: a unit following
+    two programmes is counted in each one's report, never twice in one. Without one (reports made before
+    programmes side by side) every programme counts together. A ward-level programme: reports.ward_summaries.
 
     `per_ward`, from a build in parts (reports.fanout): the per-ward rows already read, chunk by chunk
     ("reporting", "units", and "gaps" unless None), in the report's ward order."""
     per_ward = per_ward or {}
     today = today or timezone.localdate()
     wards = _scope_wards(city, ward)
+    if programme is not None and programme.level == Level.WARD:
+        from reports.ward_summaries import wards_monthly  # it arranges this module's parts
+
+        return wards_monthly(city, ward, period, today, programme)
     previous = figures.previous_month(period)
-    now = figures.submissions_in_force(wards, period)
+    now = figures.submissions_in_force(wards, period, programme)
     cutoff = figures.comparison_cutoff(period, previous, today)
-    before = figures.submissions_in_force(wards, previous) if previous else None
-    if before is not None and cutoff is not None:
-        before = before.filter(submitted_at__lt=cutoff)
-    criteria_set = rollups.set_used(wards, period)
-    criteria = figures.criteria_rows(now, before, criteria_set, rollups.criteria_counts(wards, period, criteria_set))
-    reporting = per_ward["reporting"] if "reporting" in per_ward else _reporting(wards, period)
-    units = per_ward["units"] if "units" in per_ward else figures.unit_rows(wards, period)
+    before = _compared(wards, previous, cutoff, programme)
+    criteria_set = rollups.set_used(wards, period, programme)
+    criteria = figures.criteria_rows(
+        now, before, criteria_set, _criteria_counts(wards, period, criteria_set, programme)
+    )
+    reporting = per_ward["reporting"] if "reporting" in per_ward else _reporting(wards, period, programme)
+    units = per_ward["units"] if "units" in per_ward else figures.unit_rows(wards, period, programme)
     gaps = per_ward.get("gaps")
     newly, slipped = figures.completion_changes(now, before)
     return {
         "kind": "monthly",
         "scope": _scope(city, ward),
+        **_programme_part(programme),
         "period": _monthly_period(period, today),
         "previous_period": str(previous.label) if previous else None,
         "compared_as_of": (cutoff.date() - timedelta(days=1)).isoformat() if cutoff else None,
@@ -171,8 +238,9 @@ def monthly_snapshot(
         "criteria": criteria,
         "newly_complete": _unit_list(newly),
         "slipped": _unit_list(slipped),
-        "gaps": gaps if gaps is not None else _gaps(wards, period, criteria_set, reporting),
-        "ward_sets": figures.ward_set_rows(wards, period),
+        "gaps": gaps if gaps is not None else _gaps(wards, period, criteria_set, reporting, programme),
+        # The wards' own criteria are the ward-level programmes' reports, not a neighbourhood programme's.
+        "ward_sets": figures.ward_set_rows(wards, period) if programme is None else [],
         "tasks": _tasks(city, wards, period, today),
         "no_poor": no_poor_headline(wards, period),
         "contributions": contributions_section(wards, period.start, period.end),
@@ -191,9 +259,9 @@ def _annual_period(period: Period) -> dict:
     }
 
 
-def _trend(wards, months: list[Period]) -> list[dict]:
+def _trend(wards, months: list[Period], programme: Programme | None = None) -> list[dict]:
     """Month by month: the units that reported, and those of them meeting the standard."""
-    counts = rollups.trend(wards, months)
+    counts = rollups.trend(wards, months, programme)
     return [
         {
             "month": str(p.label),
@@ -299,31 +367,59 @@ def _party_cells(wards, period: Period) -> dict:
     }
 
 
+def year_latest(wards, year: int, programme: Programme | None = None) -> dict[int, dict]:
+    """figures.year_latest in `programme`: only the units of the year following it, each with its latest
+    counted report of the year in it."""
+    latest = figures.year_latest(wards, year, programme)
+    if programme is None or not (programme.unit_kinds or programme.city_id):
+        return latest
+    units = _following(figures.units_at_year_end(wards, year), programme)
+    following = set(units.values_list("pk", flat=True))
+    return {unit: row for unit, row in latest.items() if unit in following}
+
+
 def annual_snapshot(
-    *, city: City, ward: Ward | None, period: Period, today: date | None = None, per_ward: dict | None = None
+    *,
+    city: City,
+    ward: Ward | None,
+    period: Period,
+    today: date | None = None,
+    per_ward: dict | None = None,
+    programme: Programme | None = None,
 ) -> dict:
     """The year's units and those reaching the standard, month by month, the ward ranking, the year before,
     and the year's poor and near-poor households (reports.profile_summaries).
+
+    The units, their reports and the criteria are those of `programme`, as in monthly_snapshot; the
+    sections that do not depend on a programme (titles, party cells, profiles, contributions, plans,
+    commendations) are the scope's.
 
     `per_ward`, from a build in parts (reports.fanout): each unit's latest report of the year ("latest") and
     of the year before ("latest_before"), as figures.year_latest gives them, already read chunk by chunk."""
     year = period.year
     wards = _scope_wards(city, ward)
+    if programme is not None and programme.level == Level.WARD:
+        from reports.ward_summaries import wards_annual  # it arranges this module's parts
+
+        return wards_annual(city, ward, period, programme)
     per_ward = per_ward or {}
-    latest = per_ward["latest"] if "latest" in per_ward else figures.year_latest(wards, year)
-    latest_before = per_ward["latest_before"] if "latest_before" in per_ward else figures.year_latest(wards, year - 1)
+    latest = per_ward["latest"] if "latest" in per_ward else year_latest(wards, year, programme)
+    latest_before = (
+        per_ward["latest_before"] if "latest_before" in per_ward else year_latest(wards, year - 1, programme)
+    )
     now, before = _submissions(latest), _submissions(latest_before)
-    criteria_set = figures.set_used(now, period.end)
+    criteria_set = figures.set_used(now, period.end, programme)
     criteria = figures.criteria_rows(now, before, criteria_set)
     by_ward = _standing_by_ward(latest)
     totals, previous = _year_totals(year, by_ward), _year_totals(year - 1, _standing_by_ward(latest_before))
     return {
         "kind": "annual",
         "scope": _scope(city, ward),
+        **_programme_part(programme),
         "period": _annual_period(period),
         "criteria_set": _criteria_set_info(criteria_set, criteria),
         "totals": totals,
-        "trend": _trend(wards, figures.months_of(year)),
+        "trend": _trend(wards, figures.months_of(year), programme),
         "criteria": criteria,
         "reaching_standard": _unit_list({unit for unit, row in latest.items() if row["complete"]}),
         "ranking": _ranking(wards, by_ward),
@@ -339,8 +435,6 @@ def annual_snapshot(
 
 
 def _submissions(latest: dict[int, dict]):
-    from campaigns.results.models import Submission
-
     return Submission.objects.filter(pk__in=[row["submission_id"] for row in latest.values() if row["submission_id"]])
 
 
@@ -384,12 +478,18 @@ FIGURES_OF = {
 }
 
 
-def figure_definitions(kind: str) -> list[dict]:
+# A ward-level programme's report: its wards against their own criteria, reported as units are.
+FIGURES_OF_WARDS = {"monthly": ("reported", "ward_sets", "criteria"), "annual": ("ward_sets", "criteria")}
+
+
+def figure_definitions(kind: str, level: str | None = None) -> list[dict]:
     """The definitions of a report's figures, in the active language: "Cách tính" under the report
-    and at the end of its workbook. The words are the docstrings of the functions that count."""
+    and at the end of its workbook. The words are the docstrings of the functions that count. `level` is
+    the report's programme's ("ward": its units are wards)."""
     from django.utils.translation import gettext
 
+    keys = FIGURES_OF_WARDS if level == Level.WARD else FIGURES_OF
     return [
         {"label": gettext(figures.DEFINITIONS[key].label), "words": gettext(figures.DEFINITIONS[key].words)}
-        for key in FIGURES_OF.get(kind, ())
+        for key in keys.get(kind, ())
     ]

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from campaigns.criteria.models import Criterion
 from campaigns.results import figures, periods
+from campaigns.results import programmes as programme_choice
 from campaigns.results.models import CriterionResult, Period, Submission, counted_q
 from portal import scope
 from portal.db_router import reading_from_replica
@@ -19,7 +20,6 @@ from portal.models import HistoryEntry
 from portal.numbers import parse_id
 from reports import dashboards, schedules, selectors, summaries
 from reports.dashboards import chart_data as _chart_data
-from reports.dashboards import csv_response as _csv
 from reports.dashboards import period_from as _period
 from reports.documents import document_settings_for, unit_scope
 from reports.exports.addressing import default_addressee
@@ -43,23 +43,31 @@ def _int(value) -> int | None:
 @login_required
 @reading_from_replica()
 def ward_dashboard(request, code: str):
+    """One ward, one programme at a time (?programme=, among those run in its city): its neighbourhoods closest
+    to the standard first, the criteria, the months."""
     ward = get_ward_for_user(request.user, code)
     period = _period(request)
+    offered = programme_choice.programmes_of_ward(ward)
+    programme = programme_choice.chosen(request, offered)
     single = Ward.objects.visible_to(request.user).filter(pk=ward.pk)
-    criteria_set = selectors.neighbourhood_set(period, _int(request.GET.get("set")), single)
-    hoods = selectors.neighbourhoods_by_closeness(ward, period)
+    criteria_set = selectors.neighbourhood_set(period, _int(request.GET.get("set")), single, programme=programme)
+    hoods = selectors.neighbourhoods_by_closeness(ward, period, programme)
     criteria = list(criteria_set.criteria.all()) if criteria_set else []
     met = {}
-    for row in CriterionResult.objects.filter(
+    outcomes = CriterionResult.objects.filter(
         submission__period=period, submission__ward=ward, submission__neighbourhood__isnull=False
-    ).values("submission__neighbourhood_id", "criterion_id", "is_met"):
+    )
+    if programme is not None:
+        outcomes = outcomes.filter(submission__programme=programme)
+    for row in outcomes.values("submission__neighbourhood_id", "criterion_id", "is_met"):
         met.setdefault(row["submission__neighbourhood_id"], {})[row["criterion_id"]] = row["is_met"]
     rows = [{"hood": h, "cells": [met.get(h.pk, {}).get(c.pk) for c in criteria]} for h in hoods]
     shares = selectors.criterion_shares(single, period, criteria_set)
-    trend = selectors.monthly_trend(single, period, criteria_set)
+    trend = selectors.monthly_trend(single, period, criteria_set, programme=programme)
     if request.GET.get("format") == "csv":
-        return _csv(
+        return dashboards.programme_csv(
             f"{ward.code}-{period.year}-{period.number:02d}",
+            programme,
             [_("Neighbourhood"), _("Status"), _("Met")] + [f"{_('Criterion')} {c.number}" for c in criteria],
             [
                 [
@@ -77,13 +85,18 @@ def ward_dashboard(request, code: str):
         {
             "ward": ward,
             "period": period,
+            "programme": programme,
+            "programmes": offered,
+            "query": dashboards.programme_query(request, programme),
             "criteria_set": criteria_set,
             "criteria": criteria,
             "rows": rows,
             "shares": shares,
             "trend": trend,
             "chart": _chart_data(shares, trend),
-            "figures": figures.reporting_by_ward(single, period).get(ward.pk, dict.fromkeys(figures.REPORTING_KEYS, 0)),
+            "figures": figures.reporting_by_ward(single, period, programme).get(
+                ward.pk, dict.fromkeys(figures.REPORTING_KEYS, 0)
+            ),
             "months": Period.objects.filter(kind=Period.Kind.MONTH, start__lte=periods.current_month().start).order_by(
                 "-start"
             )[:24],
@@ -94,15 +107,20 @@ def ward_dashboard(request, code: str):
 @login_required
 @reading_from_replica()
 def criterion_units(request, pk: int):
-    """Drill-down from a criterion: every visible neighbourhood and whether it meets it this period."""
+    """Drill-down from a criterion: every visible neighbourhood and whether it meets it this period, in one
+    programme (?programme=, among those run where the user reads whose track holds the criterion's set)."""
     criterion = get_object_or_404(Criterion.objects.select_related("criteria_set"), pk=pk)
     period = _period(request)
+    offered = selectors.programmes_following(criterion.criteria_set, City.objects.visible_to(request.user))
+    programme = programme_choice.chosen(request, offered)
     outcomes = (
         CriterionResult.objects.visible_to(request.user)
         .filter(counted_q("submission"), criterion=criterion, submission__period=period)
         .select_related("submission__neighbourhood", "submission__ward")
         .order_by("is_met", "submission__ward__search_key", "submission__neighbourhood__search_key")
     )
+    if programme is not None:
+        outcomes = outcomes.filter(submission__programme=programme)
     if request.GET.get("met") in ("0", "1"):
         outcomes = outcomes.filter(is_met=request.GET["met"] == "1")
     ward = get_ward_for_user(request.user, request.GET["ward"]) if request.GET.get("ward") else None
@@ -114,6 +132,8 @@ def criterion_units(request, pk: int):
         {
             "criterion": criterion,
             "period": period,
+            "programme": programme,
+            "programmes": offered,
             "ward": ward,
             "page": Paginator(outcomes, 50).get_page(request.GET.get("page")),
             "status": Submission.Status,
@@ -141,15 +161,27 @@ def _report_scope(request):
     return city, ward
 
 
+def _report_programmes(request, city: City):
+    """The programmes of the city's reports (both levels, in their order) and the one `?programme=` names:
+    None when none is named; an unknown code is a 404 (campaigns.results.programmes.chosen)."""
+    programmes = programme_choice.programmes_in([city], level=None)
+    named = request.GET.get(programme_choice.PARAM) or request.POST.get(programme_choice.PARAM)
+    return programmes, (programme_choice.chosen(request, programmes) if named else None)
+
+
 @login_required
 def report_list(request):
+    """A scope's reports of every programme (or of the one `?programme=` names), each with its programme."""
     city, ward = _report_scope(request)
+    programmes, programme = _report_programmes(request, city)
     reports = (
         Report.objects.visible_to(request.user)
         .filter(city=city, ward=ward)
-        .select_related("period", "ward", "city", "requested_by")
-        .order_by("-period__start", "-requested_at")
+        .select_related("period", "ward", "city", "programme", "requested_by")
+        .order_by("-period__start", "programme__level", "programme__order", "-requested_at")
     )
+    if programme is not None:
+        reports = reports.filter(programme=programme)
     months = Period.objects.filter(kind=Period.Kind.MONTH, end__lte=periods.current_month().end).order_by("-start")[:24]
     years = Period.objects.filter(kind=Period.Kind.YEAR).order_by("-year")[:5]
     return render(
@@ -158,6 +190,9 @@ def report_list(request):
         {
             "city": city,
             "ward": ward,
+            "programmes": programmes,
+            "programme": programme,
+            "build_programme": programme or (programmes[0] if programmes else None),
             "page": Paginator(reports, 30).get_page(request.GET.get("page")),
             "months": months,
             "years": years,
@@ -192,8 +227,12 @@ def report_build_now(request):
         raise Http404
     period_kind = Period.Kind.MONTH if kind == Report.Kind.MONTHLY else Period.Kind.YEAR
     period = get_object_or_404(Period, pk=_int(request.POST.get("period")), kind=period_kind)
+    programmes, programme = _report_programmes(request, city)
+    programme = programme or (programmes[0] if programmes else None)
     try:
-        report, queued = report_request(kind=kind, city=city, ward=ward, period=period, user=request.user)
+        report, queued = report_request(
+            kind=kind, city=city, ward=ward, period=period, programme=programme, user=request.user
+        )
     except QueueUnavailable as exc:  # the report is marked failed: asking again later builds it
         messages.error(request, NO_QUEUE)
         return redirect("reports:report-detail", pk=exc.report_id)
@@ -205,7 +244,8 @@ def report_build_now(request):
 @login_required
 def report_detail(request, pk: int):
     report = get_object_or_404(
-        Report.objects.visible_to(request.user).select_related("period", "ward", "city", "requested_by"), pk=pk
+        Report.objects.visible_to(request.user).select_related("period", "ward", "city", "programme", "requested_by"),
+        pk=pk,
     )
     return _report_page(request, report)
 
@@ -213,7 +253,9 @@ def report_detail(request, pk: int):
 def _report_page(request, report: Report, number_form: ReportNumberForm | None = None):
     current = rebuild = None
     if report.state == Report.State.FAILED:
-        same = Report.objects.for_scope(kind=report.kind, city=report.city, ward=report.ward, period=report.period)
+        same = Report.objects.for_scope(
+            kind=report.kind, city=report.city, ward=report.ward, period=report.period, programme=report.programme_id
+        )
         current = same.filter(is_current=True).first()
         # A build taken for dead was queued again: the page follows the new one.
         rebuild = same.pending().filter(requested_at__gt=report.requested_at).order_by("-requested_at").first()
@@ -231,7 +273,9 @@ def _report_page(request, report: Report, number_form: ReportNumberForm | None =
         {
             **state,
             "number_form": number_form,
-            "definitions": summaries.figure_definitions(report.kind),
+            "definitions": summaries.figure_definitions(
+                report.kind, report.programme.level if report.programme_id else None
+            ),
         },
     )
 

@@ -95,11 +95,23 @@ def lower_first(text: str) -> str:
 
 
 def report_title(snapshot: dict) -> str:
-    """The report's title, also the workbook's: "Kết quả thực hiện tiêu chí kiểu mẫu tháng 11/2026"."""
+    """The report's title, also the workbook's, naming the programme it counts: "Kết quả thực hiện tiêu chí
+    “Thôn, tổ dân phố văn hóa” tháng 11/2026". A snapshot of before programmes side by side records none:
+    "Kết quả thực hiện tiêu chí kiểu mẫu tháng 11/2026"."""
     period = snapshot["period"]
     if snapshot["kind"] == "monthly":
-        return f"Kết quả thực hiện tiêu chí kiểu mẫu tháng {period['number']:02d}/{period['year']}"
-    return f"Kết quả thực hiện tiêu chí kiểu mẫu năm {period['year']}"
+        when = f"tháng {period['number']:02d}/{period['year']}"
+    else:
+        when = f"năm {period['year']}"
+    programme = snapshot.get("programme")
+    if programme:
+        return f"Kết quả thực hiện tiêu chí “{programme['name']}” {when}"
+    return f"Kết quả thực hiện tiêu chí kiểu mẫu {when}"
+
+
+def is_ward_programme(snapshot: dict) -> bool:
+    """Whether the report is a ward-level programme's: its units are the wards (reports.summaries)."""
+    return (snapshot.get("programme") or {}).get("level") == "ward"
 
 
 def vi_number(value, decimals: int | None = None) -> str:

@@ -23,6 +23,7 @@ from reports.exports.formatting import (
     SCALE_NAMES,
     criterion_name,
     gap_numbers,
+    is_ward_programme,
     lower_first,
     missing_by_number,
     missing_text,
@@ -433,6 +434,7 @@ def pdf_context(
         "addressee": _addressee(document["addressee"]),
         "recipients": document["recipients"],
         "title": report_title(snapshot),
+        "title_inline": lower_first(report_title(snapshot)),
         "scope_line": f"trên địa bàn {lower_first(scope_name(scope))}",
         "is_city": not scope.get("ward"),
         "has_units": snapshot["totals"]["units"] > 0,
@@ -446,7 +448,11 @@ def pdf_context(
         "criteria": _criteria_rows(snapshot),
         **_signature(document),
     }
-    if snapshot["kind"] == "monthly":
+    if is_ward_programme(snapshot):
+        from reports.exports.ward_programmes import wards_context  # it arranges this module's parts
+
+        context.update(wards_context(snapshot))
+    elif snapshot["kind"] == "monthly":
         context.update(_monthly_context(snapshot))
     else:
         context.update(_annual_context(snapshot), parts=_annual_parts(snapshot))

@@ -14,6 +14,7 @@ from reports.exports.formatting import (
     STATUS_NAMES,
     criterion_name,
     gap_numbers,
+    is_ward_programme,
     missing_by_number,
     missing_text,
     month_label,
@@ -57,6 +58,9 @@ def _scope_rows(snapshot: dict) -> list[list]:
     scope = snapshot["scope"]
     criteria_set = snapshot.get("criteria_set")
     rows = [["Phạm vi", scope_name(scope)[:1].upper() + scope_name(scope)[1:]], ["Mã đơn vị", scope["code"]]]
+    programme = snapshot.get("programme")
+    if programme:
+        rows.append(["Chương trình", programme["name"]])
     if criteria_set:
         rows += [
             ["Bộ tiêu chí", criteria_set["name"]],
@@ -123,13 +127,13 @@ def _units_sheet(wb: Workbook, title: str, unit_list: dict, note: str = "") -> N
     )
 
 
-def _definitions_sheet(wb: Workbook, kind: str) -> None:
+def _definitions_sheet(wb: Workbook, kind: str, level: str | None = None) -> None:
     """ "Cách tính": each figure of the report with the words that define it, in Vietnamese, as on the
     report's page (reports.summaries.figure_definitions: the docstrings of the functions that count)."""
     from reports.summaries import figure_definitions  # the summaries read models: import when writing
 
     with translation.override("vi"):
-        rows = [[d["label"], d["words"]] for d in figure_definitions(kind)]
+        rows = [[d["label"], d["words"]] for d in figure_definitions(kind, level)]
     write_sheet(wb, "Cách tính", [("Số liệu", TEXT), ("Cách tính", TEXT)], rows)
 
 
@@ -448,13 +452,17 @@ def xlsx_bytes(snapshot: dict) -> bytes:
     """
     wb = Workbook()
     wb.remove(wb.active)
-    if snapshot["kind"] == "monthly":
+    if snapshot["kind"] in ("monthly", "annual") and is_ward_programme(snapshot):
+        from reports.exports.ward_programmes import wards_workbook  # it arranges this module's sheets
+
+        wards_workbook(wb, snapshot)
+    elif snapshot["kind"] == "monthly":
         _monthly_workbook(wb, snapshot)
     elif snapshot["kind"] == "annual":
         _annual_workbook(wb, snapshot)
     else:
         raise ValueError(f"unknown report kind {snapshot['kind']!r}")
-    _definitions_sheet(wb, snapshot["kind"])
+    _definitions_sheet(wb, snapshot["kind"], (snapshot.get("programme") or {}).get("level"))
     wb.properties.creator = wb.properties.lastModifiedBy = "kieumau-portal"
     wb.properties.title = clean(report_title(snapshot))
     out = io.BytesIO()

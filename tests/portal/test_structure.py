@@ -65,6 +65,8 @@ def test_every_module_of_portal_is_in_a_layer_of_the_import_contract():
 UNSCOPED = {
     "wards.Membership": "who belongs where: managed by administrators in the Django admin only",
     "reports.ReportPart": "a chunk of a report build in parts, read only by the Celery task that joins them",
+    "criteria.Programme": "public reference, like the criteria sets: a province programme names its province, "
+    "and every page lists only the programmes of the units it shows (campaigns.results.programmes)",
 }
 
 
@@ -125,6 +127,7 @@ BARE_QUERY_ALLOWED = {
     "campaigns/results/views/entry.py: CriterionResult": "prefetched for those submissions of a visible ward",
     "campaigns/results/views/entry.py: Evidence": "the evidence of one submission fetched through visible_to",
     "reports/unit_pages.py: PartyCellRating": "a subquery on party cells of a ward or neighbourhood the user reads",
+    "reports/unit_pages.py: Submission": "the latest report in each programme of a unit from get_*_for_user",
     "reports/views.py: CriterionResult": "the ward dashboard's heat row, for a ward from get_ward_for_user",
     "reports/views.py: Report": "the current report of the same scope as a report fetched through visible_to",
 }

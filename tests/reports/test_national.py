@@ -118,7 +118,8 @@ def test_provinces_are_ranked_by_units_not_meeting_the_standard_then_by_the_lowe
 def test_each_province_links_to_its_dashboard_for_the_same_month(client, admin_user, country, november):
     client.force_login(admin_user)
     html = client.get(URL, {"period": november.pk}).content.decode()
-    link = f"{reverse('reports:dashboard')}?city=42&amp;period={november.pk}"
+    # the programme shown goes along (since issue 11): a province's own default may be another programme
+    link = f"{reverse('reports:dashboard')}?city=42&amp;period={november.pk}&amp;programme=thon-tdp-van-hoa"
     assert f'href="{link}"' in html
     assert 'scope="row"' in html and "<caption" in html
     response = client.get(f"{reverse('reports:dashboard')}?city=42&period={november.pk}")
@@ -178,8 +179,9 @@ def test_the_csv_holds_the_table_in_the_pages_order(client, admin_user, country,
     response = client.get(URL, {"period": november.pk, "format": "csv"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    assert "toan-quoc-2026-11.csv" in response["Content-Disposition"]
-    table = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert "thon-tdp-van-hoa-toan-quoc-2026-11.csv" in response["Content-Disposition"]
+    # since issue 11 a first column names the programme: the table proper follows it
+    table = [line[1:] for line in csv.reader(io.StringIO(response.content.decode("utf-8-sig")))]
     assert table[0][:4] == ["Mã", "Tỉnh, thành phố", "Phường, xã", "Thôn, tổ dân phố"]
     assert len(table[0]) == 13
     assert [line[0] for line in table[1:]] == ["40", "42", "46", "38", "15"]
@@ -230,13 +232,13 @@ def _provinces(n: int, period: Period) -> None:
 def test_queries_do_not_grow_with_the_provinces(client, admin_user, november, provinces, django_assert_max_num_queries):
     _provinces(provinces, november)
     client.force_login(admin_user)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):  # +1 since issue 11: the programmes
         response = client.get(URL, {"period": november.pk})
     assert len(response.context["rows"]) == provinces
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         client.get(URL, {"period": november.pk, "format": "csv"})
     leader = _leader_of(*City.objects.all())  # a scope of several cities: the same queries
     client.force_login(leader)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         response = client.get(URL, {"period": november.pk})
     assert len(response.context["rows"]) == provinces

@@ -61,14 +61,16 @@ def completion_changes(now: QuerySet, before: QuerySet | None) -> tuple[set[int]
         "candidates for the year's title."
     ),
 )
-def year_standing(wards, year: int) -> QuerySet:
-    """The year's units, each annotated with its latest counted monthly submission of the year:
-    `last_submission_id`, `last_month`, `last_complete` (None when it never reported)."""
+def year_standing(wards, year: int, programme=None) -> QuerySet:
+    """The year's units, each annotated with its latest counted monthly submission of the year (in `programme`
+    when given): `last_submission_id`, `last_month`, `last_complete` (None when it never reported)."""
     latest = (
         Submission.objects.filter(counted_q(), neighbourhood=OuterRef("pk"))
         .filter(period__kind=Period.Kind.MONTH, period__year=year)
         .order_by("-period__start", "-pk")
     )
+    if programme is not None:
+        latest = latest.filter(programme=programme)
     return units_at_year_end(wards, year).annotate(
         last_submission_id=Subquery(latest.values("pk")[:1]),
         last_month=Subquery(latest.values("period__number")[:1]),
@@ -76,19 +78,20 @@ def year_standing(wards, year: int) -> QuerySet:
     )
 
 
-def year_latest(wards, year: int) -> dict[int, dict]:
+def year_latest(wards, year: int, programme=None) -> dict[int, dict]:
     """year_standing read at once, for a whole report: per unit of the year, its ward and its latest
     counted monthly submission of the year ({"ward_id", "submission_id", "complete"}; None, None when it
-    never reported). Three queries, however many units; the same rule as year_standing (the oracle test and
-    the candidates test hold both to it)."""
+    never reported), in `programme` when given. Three queries, however many units; the same rule as
+    year_standing (the oracle test and the candidates test hold both to it)."""
     units = dict(units_at_year_end(wards, year).values_list("pk", "ward_id"))
     starts = dict(Period.objects.filter(kind=Period.Kind.MONTH, year=year).values_list("pk", "start"))
+    submissions = Submission.objects.filter(counted_q(), period_id__in=list(starts))
+    if programme is not None:
+        submissions = submissions.filter(programme=programme)
     latest: dict[int, tuple] = {}
-    for unit, period_id, pk, complete in (
-        Submission.objects.filter(counted_q(), period_id__in=list(starts))
-        .filter(neighbourhood__in=units_at_year_end(wards, year))
-        .values_list("neighbourhood_id", "period_id", "pk", "is_complete")
-    ):
+    for unit, period_id, pk, complete in submissions.filter(
+        neighbourhood__in=units_at_year_end(wards, year)
+    ).values_list("neighbourhood_id", "period_id", "pk", "is_complete"):
         key = (starts[period_id], pk)  # the latest month, then the latest row, as year_standing orders them
         if unit not in latest or key > latest[unit][0]:
             latest[unit] = (key, pk, complete)
@@ -99,14 +102,16 @@ def year_latest(wards, year: int) -> dict[int, dict]:
     return out
 
 
-def reached_standard(wards, year: int) -> QuerySet:
-    return year_standing(wards, year).filter(last_complete=True)
+def reached_standard(wards, year: int, programme=None) -> QuerySet:
+    return year_standing(wards, year, programme).filter(last_complete=True)
 
 
-def year_submissions(wards, year: int) -> QuerySet:
-    """The latest counted monthly submission of the year of each of the year's units."""
+def year_submissions(wards, year: int, programme=None) -> QuerySet:
+    """The latest counted monthly submission of the year of each of the year's units (in `programme` if given)."""
     return Submission.objects.filter(
-        pk__in=year_standing(wards, year).filter(last_submission_id__isnull=False).values("last_submission_id")
+        pk__in=year_standing(wards, year, programme)
+        .filter(last_submission_id__isnull=False)
+        .values("last_submission_id")
     )
 
 
@@ -118,11 +123,13 @@ def year_submissions(wards, year: int) -> QuerySet:
         "the standard."
     ),
 )
-def trend(wards, months: list[Period]) -> dict[int, dict]:
-    """Per period id: reported and complete, over each month's own units. One query."""
+def trend(wards, months: list[Period], programme=None) -> dict[int, dict]:
+    """Per period id: reported and complete, over each month's own units (in `programme` if given). One query."""
     in_force = (Q(neighbourhood__valid_from__isnull=True) | Q(neighbourhood__valid_from__lte=F("period__end"))) & (
         Q(neighbourhood__valid_to__isnull=True) | Q(neighbourhood__valid_to__gt=F("period__start"))
     )
+    if programme is not None:
+        in_force &= Q(programme=programme)
     return {
         row["period_id"]: row
         for row in Submission.objects.filter(counted_q(), in_force, period__in=months, neighbourhood__ward__in=wards)

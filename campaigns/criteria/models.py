@@ -78,17 +78,6 @@ class CriteriaSet(models.Model):
     def applies_to(self, unit) -> bool:
         return not self.unit_kinds or unit.kind in self.unit_kinds
 
-    def set_codes(self) -> set[str]:
-        """The codes of its criteria set over time: its own, and those of sets that replaced it under a new
-        code (a new decision), followed to the last."""
-        codes = {self.criteria_code} if self.criteria_code else set()
-        while codes:
-            more = set(CriteriaSet.objects.filter(replaces__code__in=codes).values_list("code", flat=True)) - codes
-            if not more:
-                break
-            codes |= more
-        return codes
-
     @property
     def has_results(self) -> bool:
         return self.submissions.exists()

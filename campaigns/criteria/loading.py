@@ -76,15 +76,7 @@ def _programme_for(criteria_set: CriteriaSet, province) -> None:
         return
     city = City.objects.filter(code=str(province).strip()).first()
     if city is not None:
-        Programme.objects.create(
-            code=criteria_set.code[:60],
-            name=criteria_set.name[:200],
-            title=criteria_set.name[:200],
-            level=criteria_set.level,
-            criteria_code=criteria_set.code,
-            basis=criteria_set.document_number[:300],
-            city=city,
-        )
+        Programme.objects.for_set(criteria_set, city=city)
 
 
 def _criteria(data: dict, parent: CriteriaSet | None) -> list[dict]:

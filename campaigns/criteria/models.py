@@ -198,7 +198,7 @@ class ProgrammeQuerySet(models.QuerySet):
         rows = self.with_criteria().filter(level=level).filter(Q(city__isnull=True) | Q(city_id=city_id))
         return [p for p in rows.order_by("order", "pk") if p.applies_to(unit)]
 
-    def for_set(self, criteria_set: "CriteriaSet") -> "Programme":
+    def for_set(self, criteria_set: "CriteriaSet", city=None) -> "Programme":
         """The programme whose track a set is: the first naming its code, else one made for it (named after the
         set, yearly), so that every set's results belong to a programme."""
         found = self.filter(criteria_code=criteria_set.code).order_by("order", "pk").first()
@@ -214,6 +214,7 @@ class ProgrammeQuerySet(models.QuerySet):
                 "level": criteria_set.level,
                 "criteria_code": criteria_set.code,
                 "basis": criteria_set.document_number[:300],
+                "city": city,
             },
         )
         return programme

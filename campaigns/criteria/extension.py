@@ -285,14 +285,16 @@ def merged_criteria(data: dict, parent: CriteriaSet) -> tuple[list[dict], list[P
         )
     criteria = [_parent_criterion(c, merge.decision) for c in parent.criteria.prefetch_related("indicators")]
     by_number = {c["number"]: c for c in criteria}
-    added = []
+    added, merged_numbers = [], set()
     for c_index, child in enumerate(children):
         if not isinstance(child, dict):
             added.append(child)  # left for the loader to refuse
             continue
         number = child.get("number")
-        if number is not None and str(number) in by_number:
-            merge.criterion(by_number[str(number)], child, c_index)
-        else:
+        number = str(number) if number is not None else None
+        if number in by_number and number not in merged_numbers:
+            merged_numbers.add(number)
+            merge.criterion(by_number[number], child, c_index)
+        else:  # a criterion of its own, or a second entry for one number, which the loader refuses as a duplicate
             added.append(_own(child))
     return criteria + added, merge.problems

@@ -281,6 +281,10 @@ ODD = [
     {"criteria": [{"number": "I", "k": "ba", "min_points": [], "rule": None}]},
     {"criteria": [{"number": "I", "indicators": [{"code": "I.1", "threshold": True, "example": "có"}]}]},
     {"level": 5, "criteria": [{"number": 1.5}]},
+    # one number twice, the first adding indicators the second would have taken for the parent's
+    {"criteria": [{"number": "I", "code": [], "indicators": [{"number": "I", "code": []}]}, {"number": "I"}]},
+    {"criteria": [{"number": "I", "indicators": [{"code": None}]}, {"number": "I", "indicators": [{"code": "I.1"}]}]},
+    {"criteria": [{"number": "I", "indicators": [{"number": "I"}]}, {"number": "I", "indicators": [{}]}]},
 ]
 
 

@@ -112,7 +112,8 @@ def _indicator_where(number, code) -> str:
     return f"{_criterion_where(number)} › {indicator}"
 
 
-def _parent_indicator(indicator, decision: str) -> dict:
+def indicator_data(indicator, decision: str = "") -> dict:
+    """A stored indicator as a YAML file gives it; `decision` stands where it names none of its own."""
     return {
         "code": indicator.code,
         "name": indicator.name,
@@ -130,7 +131,9 @@ def _parent_indicator(indicator, decision: str) -> dict:
     }
 
 
-def _parent_criterion(criterion, decision: str) -> dict:
+def criterion_data(criterion, decision: str = "") -> dict:
+    """A stored criterion and its indicators as a YAML file gives them (the loader's dict format); `decision`
+    stands where they name none of their own."""
     own = criterion.decision or decision
     return {
         "number": criterion.number,
@@ -141,7 +144,7 @@ def _parent_criterion(criterion, decision: str) -> dict:
         "k": criterion.k,
         "min_points": _plain(criterion.min_points),
         "decision": own,
-        "indicators": [_parent_indicator(i, decision) for i in criterion.indicators.all()],
+        "indicators": [indicator_data(i, decision) for i in criterion.indicators.all()],
     }
 
 
@@ -283,7 +286,7 @@ def merged_criteria(data: dict, parent: CriteriaSet) -> tuple[list[dict], list[P
             % {"parent": parent.name, "level": parent.get_level_display()},
             ("extends",),
         )
-    criteria = [_parent_criterion(c, merge.decision) for c in parent.criteria.prefetch_related("indicators")]
+    criteria = [criterion_data(c, merge.decision) for c in parent.criteria.prefetch_related("indicators")]
     by_number = {c["number"]: c for c in criteria}
     added, merged_numbers = [], set()
     for c_index, child in enumerate(children):

@@ -19,9 +19,9 @@ from campaigns.criteria.authoring.forms import (
     IndicatorForm,
     SetForm,
     indicators_prefix,
-    native,
 )
 from campaigns.criteria.evaluation import Rule
+from campaigns.criteria.extension import criterion_data
 from campaigns.criteria.models import CriteriaSet
 from portal.dates import DATE_INPUT
 from portal.numbers import number_input
@@ -95,39 +95,8 @@ def set_as_data(criteria_set: CriteriaSet) -> dict:
         "replaces": criteria_set.replaces.code if criteria_set.replaces_id else None,
         "extends": criteria_set.extends.code if criteria_set.extends_id else None,
         "source": criteria_set.source,
-        "criteria": [],
     }
-    for criterion in criteria_set.criteria.prefetch_related("indicators"):
-        data["criteria"].append(
-            {
-                "number": criterion.number,
-                "name": criterion.name,
-                "short": criterion.short_name,
-                "group": criterion.group,
-                "rule": criterion.rule,
-                "k": criterion.k,
-                "min_points": native(criterion.min_points),
-                "decision": criterion.decision,
-                "indicators": [
-                    {
-                        "code": i.code,
-                        "name": i.name,
-                        "kind": i.kind,
-                        "unit": i.unit,
-                        "comparator": i.comparator,
-                        "threshold": native(i.threshold),
-                        "zones": {z: native(Decimal(str(v))) for z, v in (i.zone_thresholds or {}).items()},
-                        "example": i.threshold_is_example,
-                        "max_points": native(i.max_points),
-                        "frequency": i.frequency,
-                        "source": i.source,
-                        "bounded_by": i.bounded_by,
-                        "decision": i.decision,
-                    }
-                    for i in criterion.indicators.all()
-                ],
-            }
-        )
+    data["criteria"] = [criterion_data(c) for c in criteria_set.criteria.prefetch_related("indicators")]
     return data
 
 

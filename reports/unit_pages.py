@@ -13,7 +13,7 @@ from campaigns.movement.models import PartyCellRating
 from campaigns.movement.services import titles as title_services
 from campaigns.results import periods
 from campaigns.results.models import Period, Submission
-from campaigns.results.programmes import programmes_of_ward
+from campaigns.results.programmes import chosen, programmes_of_ward
 from portal import scope
 from portal.models import HistoryEntry
 from reports import selectors
@@ -62,8 +62,9 @@ def ward_detail(request, code: str):
     ward = get_ward_for_user(request.user, code)
     year = profile_year(request)
     period = periods.current_month()
-    first = next(iter(programmes_of_ward(ward)), None)  # the first programme its units follow
-    closeness = selectors.neighbourhoods_by_closeness(ward, period, first)
+    offered = programmes_of_ward(ward)
+    programme = chosen(request, offered)  # ?programme=, else the first its units follow
+    closeness = selectors.neighbourhoods_by_closeness(ward, period, programme)
     neighbourhoods = ward.neighbourhoods.annotate(
         households=profile_figure("neighbourhood", "households", year),
         people=profile_figure("neighbourhood", "people", year),
@@ -87,7 +88,9 @@ def ward_detail(request, code: str):
             "can_edit": scope.can_edit_ward(request.user, ward),
             "period": period,
             "closeness": closeness[:100],
-            "closeness_programme": first,
+            "closeness_programme": programme,
+            "programmes": offered,
+            "programme": programme,
             "titles": title_services.title_history_for(ward),
             **_gaps(ward),
         },

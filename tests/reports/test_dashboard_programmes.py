@@ -204,6 +204,7 @@ def test_an_unknown_programme_is_not_found_on_every_page(client, city_leader, st
         (city_leader, "reports:ward-dashboard", (ward_a.code,)),
         (city_leader, "reports:criterion-units", (criterion.pk,)),
         (staff_a, "home", ()),
+        (staff_a, "wards:ward-detail", (ward_a.code,)),
     ]
     for user, name, args in pages:
         assert _get(client, user, name, *args, period=nov.pk, programme="no-such").status_code == 404, name
@@ -264,6 +265,20 @@ def test_the_ward_dashboard_shows_one_programme_at_a_time(client, leader_a, scen
         {"period": nov.pk, "programme": kieu_mau.code, "format": "csv"},
     )
     assert 'filename="km-dash-14797-2026-11.csv"' in csv_response["Content-Disposition"]
+
+
+def test_the_ward_page_lists_its_neighbourhoods_closest_to_the_standard_in_the_programme_chosen(
+    client, staff_a, scene, ward_a, hood_a, van_hoa, kieu_mau
+):
+    hood_a2 = scene["hood_a2"]  # nothing sent in văn hóa, both criteria met in kiểu mẫu
+    default = _get(client, staff_a, "wards:ward-detail", ward_a.code)
+    assert default.context["programme"] == van_hoa
+    assert [(h.pk, h.criteria_total) for h in default.context["closeness"]] == [(hood_a.pk, 3), (hood_a2.pk, None)]
+    chosen = _get(client, staff_a, "wards:ward-detail", ward_a.code, programme=kieu_mau.code)
+    rows = [(h.pk, h.criteria_met, h.criteria_total) for h in chosen.context["closeness"]]
+    assert sorted(rows) == sorted([(hood_a.pk, 2, 2), (hood_a2.pk, 2, 2)])
+    html = chosen.content.decode()
+    assert 'data-testid="programme-switch"' in html and f'aria-current="page">{kieu_mau.name}' in html
 
 
 def test_the_national_overview_shows_one_programme_and_a_provincial_one_in_its_province_only(

@@ -223,7 +223,7 @@ def city_page(request) -> HttpResponse:
     shares = selectors.criterion_shares(wards, period, criteria_set, by_ward=by_ward)
     numbers = [s["number"] for s in shares]
     rows = selectors.ward_rows(wards, period, criteria_set, numbers, by_ward=by_ward, read=read, programme=programme)
-    table = _table(request, wards, rows, shares, programme)
+    table = _table(request, wards, rows, shares, period, programme)
     export = request.GET.get("format") == "csv" and request.GET.get("table")
     if _is_fragment(request) and not export:
         return _render(
@@ -247,7 +247,8 @@ def city_page(request) -> HttpResponse:
         "totals": totals,
         "behind_total": totals["units"] - totals["complete"],
         "focus": selectors.where_to_act(rows, shares),
-        "ward_sets": _ward_sets(wards, period),
+        # The wards' own reports: with programmes, each ward-level programme's own tab lists them.
+        "ward_sets": _ward_sets(wards, period) if programme is None else [],
         **(
             _trend(wards, period, earlier, programme)
             if later == TREND_ID
@@ -327,7 +328,9 @@ def _month_state(
     }
 
 
-def _table(request, wards, rows: list[dict], shares: list[dict], programme: Programme | None = None) -> dict:
+def _table(
+    request, wards, rows: list[dict], shares: list[dict], period: Period, programme: Programme | None = None
+) -> dict:
     """The ward table: the filter (search, kind) narrows the rows, the sort ranks them, 50 a page. Its links
     and its form keep the programme shown."""
     filterset = DashboardWardFilter(request.GET, queryset=wards)
@@ -349,6 +352,8 @@ def _table(request, wards, rows: list[dict], shares: list[dict], programme: Prog
     for row in shown:  # each heat cell drills down to its criterion's units in that ward
         for cell, s in zip(row["cells"], shares, strict=True):
             cell["criterion"] = s["criterion"]
+    page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
+    _link(page.object_list, shares, period, programme)
     kept_params = [(k, request.GET[k]) for k in ("city", "period", "set", "sort") if request.GET.get(k)]
     if programme is not None:
         kept_params.append((programmes.PARAM, programme.code))
@@ -360,10 +365,24 @@ def _table(request, wards, rows: list[dict], shares: list[dict], programme: Prog
         "sorted_rows": shown,
         "shown_count": len(shown),
         "ward_count": len(rows),
-        "page": Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": page,
         "table_id": TABLE_ID,
         "query": programme_query(request, programme),
     }
+
+
+def _link(rows: list[dict], shares: list[dict], period: Period, programme: Programme | None) -> None:
+    """The addresses of the rows shown: each ward's dashboard, and each heat cell's drill-down to the units of
+    that ward not meeting the criterion; built here, one `reverse` a criterion, not one a cell in the template
+    (the table's largest cost)."""
+    tail = [("programme", programme.code)] if programme is not None else []
+    drill = [reverse("reports:criterion-units", args=[s["criterion"].pk]) for s in shares]
+    for row in rows:
+        code = row["ward"].code
+        row["url"] = reverse("reports:ward-dashboard", args=[code]) + "?" + urlencode([("period", period.pk), *tail])
+        query = "?" + urlencode([("period", period.pk), ("ward", code), ("met", 0), *tail])
+        for cell, base in zip(row["cells"], drill, strict=True):
+            cell["url"] = base + query
 
 
 def programme_csv(filename: str, programme: Programme | None, header: list[str], rows: list[list]) -> HttpResponse:

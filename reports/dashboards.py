@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from campaigns.criteria.models import CriteriaSet, Level, Programme
 from campaigns.results import figures, periods, programmes
@@ -61,11 +61,11 @@ CRITERION_SORT = "c-"  # "c-II": most units not meeting criterion II first
 
 
 STATUS_LABELS = {  # a unit's reporting state (campaigns.results.figures.unit_status)
-    "on_time": _lazy("On time"),
-    "late": _lazy("Late"),
-    "returned": _lazy("Returned for correction"),
-    "draft": _lazy("Draft, not sent"),
-    "none": _lazy("Nothing entered"),
+    "on_time": gettext_lazy("On time"),
+    "late": gettext_lazy("Late"),
+    "returned": gettext_lazy("Returned for correction"),
+    "draft": gettext_lazy("Draft, not sent"),
+    "none": gettext_lazy("Nothing entered"),
 }
 
 

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django_celery_beat.models import PeriodicTask
 
 from portal import scope
@@ -18,7 +18,7 @@ from reports.forms import ScheduleForm
 from reports.services import schedule_change
 
 # The keys reports.services.schedule_change writes into a history entry.
-CHANGE_LABELS = {"schedule": _lazy("Schedule"), "state": _lazy("State")}
+CHANGE_LABELS = {"schedule": gettext_lazy("Schedule"), "state": gettext_lazy("State")}
 
 
 def _history(task: PeriodicTask) -> list[dict]:

@@ -174,6 +174,26 @@ def test_en_catalogue_exists_compiles_and_covers_the_same_strings(vi_entries):
     assert ids(en_entries) == ids(vi_entries), "run makemessages for both --locale vi and --locale en"
 
 
+# makemessages (xgettext) finds a string only by the name it is called with: gettext, gettext_lazy, _ and
+# their kin. A string marked with another alias (`gettext_lazy as _lazy`) never reaches the catalogue and
+# shows in English on a Vietnamese page.
+_EXTRACTED = {"_", "gettext", "gettext_lazy", "gettext_noop", "ngettext", "ngettext_lazy", "pgettext",
+              "pgettext_lazy", "npgettext", "npgettext_lazy"}  # fmt: skip
+_ALIAS = re.compile(r"\b(n?p?gettext(?:_lazy|_noop)?) as (\w+)")
+
+
+def test_strings_are_marked_with_names_makemessages_extracts():
+    root = Path(settings.BASE_DIR)
+    hidden = [
+        f"{path.relative_to(root)}: {match.group(0)}"
+        for folder in ("portal", "wards", "campaigns", "reports")
+        for path in (root / folder).rglob("*.py")
+        for match in _ALIAS.finditer(path.read_text(encoding="utf-8"))
+        if match.group(2) not in _EXTRACTED
+    ]
+    assert not hidden, "makemessages does not see strings marked with these names:\n" + "\n".join(hidden)
+
+
 # The catalogue in use ----------------------------------------------------------
 
 

@@ -380,7 +380,7 @@ def test_a_ward_level_programme_lists_the_wards_following_it_with_their_own_repo
     html = page.content.decode()
     table = html[html.index('data-testid="ward-programme-table"') :]
     assert "Phường Hạc Thành" in table and "2, 4" in table and "Xã Quảng Tâm" not in table
-    assert "phường, xã tham gia chương trình" in html  # in Vietnamese
+    assert "phường, xã tham gia chương trình" in html and "Chưa nhập" in table  # in Vietnamese, statuses too
     exported = client.get(
         reverse(DASHBOARD), {"period": nov.pk, "programme": "do-thi-van-minh", "format": "csv", "table": "wards"}
     )

@@ -21,7 +21,7 @@ from django.urls import reverse
 from campaigns.criteria.loading import criteria_set_load, criteria_set_load_file
 from campaigns.criteria.models import Criterion, Indicator, Programme
 from campaigns.results import rollups, services
-from campaigns.results.models import Result, Submission
+from campaigns.results.models import Submission
 from tests.factories import (
     CityFactory,
     MembershipFactory,
@@ -30,7 +30,7 @@ from tests.factories import (
     UserFactory,
     WardFactory,
 )
-from tests.reports.conftest import NEIGHBOURHOOD_SET, enter, grow
+from tests.reports.conftest import NEIGHBOURHOOD_SET, enter, enter_ward, grow
 from wards.models import Ward
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -337,21 +337,8 @@ def test_the_home_page_says_what_is_owed_in_the_programme_shown(client, staff_a,
 
 
 def _ward_report(ward, period, *, failing=("2", "4")) -> Submission:
-    submission = services.submission_for(ward, period, programme=Programme.objects.get(criteria_code="do-thi-van-minh"))
-    rows = []
-    for criterion in submission.criteria_set.criteria.prefetch_related("indicators"):
-        for indicator in criterion.indicators.all():
-            fails = criterion.number in failing
-            value = 0 if fails else (1 if indicator.kind == "boolean" else 100)
-            if indicator.comparator in ("<=", "<"):
-                value = 100 if fails else 0
-            rows.append(
-                Result(
-                    submission=submission, indicator=indicator, value=value, is_met=indicator.is_met(value, ward.zone)
-                )
-            )
-    Result.objects.bulk_create(rows)
-    services.submission_evaluate(submission)
+    programme = Programme.objects.get(criteria_code="do-thi-van-minh")
+    submission = enter_ward(ward, period, failing=failing, programme=programme)
     Submission.objects.filter(pk=submission.pk).update(
         status=Submission.Status.SUBMITTED, submitted_at=datetime(2026, 12, 1, 9, tzinfo=HCM)
     )

@@ -19,11 +19,11 @@ from campaigns.criteria.services import criteria_set_new_version
 from campaigns.movement.models import Campaign, Task
 from campaigns.movement.services import recognitions as recognition_services
 from campaigns.movement.services.tasks import task_complete
-from campaigns.results import rollups, services
-from campaigns.results.models import Result, Submission
+from campaigns.results import rollups
+from campaigns.results.models import Submission
 from reports.summaries import annual_snapshot, monthly_snapshot
 from tests.factories import NeighbourhoodFactory, ProfileFactory
-from tests.reports.conftest import NEIGHBOURHOOD_SET, enter
+from tests.reports.conftest import NEIGHBOURHOOD_SET, enter, enter_ward
 from wards.services import unit_retire
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -174,22 +174,8 @@ def test_finding_7_one_rule_for_reaching_the_standard_in_the_year(city, ward_a, 
 def test_finding_9_ward_level_sets_reach_the_reports(city, ward_a, hood_a, months, client, city_leader):
     criteria_set_load_file(WARD_SET)
     nov = months[11]
-    submission = services.submission_for(ward_a, nov)
+    submission = enter_ward(ward_a, nov)
     assert submission.criteria_set.level == "ward"
-    rows = []
-    for criterion in submission.criteria_set.criteria.prefetch_related("indicators"):
-        for indicator in criterion.indicators.all():
-            fails = criterion.number in ("2", "4")
-            value = 0 if fails else (1 if indicator.kind == "boolean" else 100)
-            if indicator.comparator in ("<=", "<"):
-                value = 100 if fails else 0
-            rows.append(
-                Result(
-                    submission=submission, indicator=indicator, value=value, is_met=indicator.is_met(value, ward_a.zone)
-                )
-            )
-    Result.objects.bulk_create(rows)
-    services.submission_evaluate(submission)
     sent(submission, at(2026, 12, 1, 9))
     snap = monthly_snapshot(city=city, ward=None, period=nov, today=date(2026, 12, 20))
     [row] = snap["ward_sets"]

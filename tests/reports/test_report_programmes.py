@@ -24,7 +24,7 @@ from reports.exports.formatting import report_title
 from reports.exports.pdf import pdf_context
 from reports.models import Report
 from tests.factories import NeighbourhoodFactory, ProfileFactory, ProgrammeFactory
-from tests.reports.conftest import NEIGHBOURHOOD_SET
+from tests.reports.conftest import NEIGHBOURHOOD_SET, enter_ward
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 S = Submission.Status
@@ -178,21 +178,7 @@ def test_a_ward_level_programme_s_report_lists_its_wards(
     ward_set = criteria_set_load_file(WARD_SET)[0]
     programme = Programme.objects.get(criteria_code=ward_set.code)
     assert programme.level == Level.WARD
-    submission = services.submission_for(ward_a, november, programme=programme)
-    rows = []
-    for criterion in submission.criteria_set.criteria.prefetch_related("indicators"):
-        for indicator in criterion.indicators.all():
-            fails = criterion.number == "2"
-            value = 0 if fails else (1 if indicator.kind == "boolean" else 100)
-            if indicator.comparator in ("<=", "<"):
-                value = 100 if fails else 0
-            rows.append(
-                Result(
-                    submission=submission, indicator=indicator, value=value, is_met=indicator.is_met(value, ward_a.zone)
-                )
-            )
-    Result.objects.bulk_create(rows)
-    services.submission_evaluate(submission)
+    submission = enter_ward(ward_a, november, failing=("2",), programme=programme)
     Submission.objects.filter(pk=submission.pk).update(
         status=S.SUBMITTED, submitted_at=datetime(2026, 12, 1, 9, tzinfo=HCM)
     )
